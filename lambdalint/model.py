@@ -1,0 +1,182 @@
+"""Plain typed records that flow between the pipeline stages.
+
+Every stage reads these and returns new ones; none of them knows how it is rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    """How bad a finding is; ordered so that ``rank`` compares them."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: info 1, warning 2, error 3."""
+        return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+
+class PackageType(StrEnum):
+    """How Lambda receives the code: a zip archive or a container image."""
+
+    ZIP = "zip"
+    IMAGE = "image"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in the scanned tree: repo-relative POSIX path, 1-based line and column."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """One Lambda function as it is deployed, whoever discovered it.
+
+    ``installs_requirements`` is None when nothing says whether the packaging path runs
+    ``pip install`` (a bare directory); True/False when the IaC tells.
+    """
+
+    name: str
+    code_dir: Path
+    handler: str | None = None
+    handler_known: bool = False
+    runtime: str | None = None
+    architecture: str = "x86_64"
+    layers: tuple[str, ...] = ()
+    package_type: PackageType = PackageType.ZIP
+    packaging: str = "directory"
+    installs_requirements: bool | None = None
+    source: Location | None = None
+    memory_mb: int | None = None
+    timeout_s: int | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One requirement line (or pyproject dependency) after includes are followed.
+
+    ``via`` holds the parents a pip-tools compiled file names in its ``# via`` comments;
+    ``direct`` is False for pins that are only there because another requirement needs them.
+    """
+
+    name: str
+    normalized: str
+    specifier: str
+    extras: tuple[str, ...]
+    marker: str | None
+    url: str | None
+    editable: bool
+    location: Location
+    via: tuple[str, ...] = ()
+    direct: bool = True
+    constraint: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRef:
+    """One imported module name as written in the code (absolute, dotted)."""
+
+    module: str
+    location: Location
+    optional: bool = False
+    top_level: bool = True
+    dynamic: bool = False
+
+    @property
+    def root(self) -> str:
+        """The top-level package name (``google`` for ``google.cloud.storage``)."""
+        return self.module.split(".", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class VendoredDist:
+    """A distribution found installed inside the function directory (a ``*.dist-info``)."""
+
+    name: str
+    normalized: str
+    version: str | None
+    modules: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A Python file of the function: its path and the grammar problems found in it."""
+
+    location: Location
+    parsed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem: the fact in ``message``, what to do in ``fix``."""
+
+    rule: str
+    code: str
+    severity: Severity
+    message: str
+    fix: str
+    location: Location
+    function: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Deterministic order: file, line, column, code, message."""
+        loc = self.location
+        return (loc.file, loc.line or 0, loc.column or 0, self.code, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How to ship a function's dependencies; sizes are None until they can be estimated."""
+
+    strategy: str
+    zipped_bytes: int | None = None
+    unzipped_bytes: int | None = None
+    commands: tuple[str, ...] = ()
+    distributions: tuple[str, ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionReport:
+    """A function with what the rules found and the packaging plan."""
+
+    function: Function
+    path: str
+    findings: tuple[Finding, ...]
+    plan: Plan
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The result of one ``check`` run, ready for a renderer."""
+
+    functions: tuple[FunctionReport, ...]
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def all_findings(self) -> list[Finding]:
+        """Every finding, per-function ones first, in deterministic order."""
+        found = [f for fr in self.functions for f in fr.findings] + list(self.findings)
+        return sorted(found, key=Finding.sort_key)
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxIssue:
+    """Code that parses on a newer Python but not on the target's grammar."""
+
+    location: Location
+    feature: str
+    detail: str
