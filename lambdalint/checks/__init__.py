@@ -1,1 +1,33 @@
-"""Pipeline stage: checks."""
+"""Pipeline stage: rules. Every rule is listed once, here, in a fixed order."""
+
+from lambdalint.checks import (
+    deprecated_runtime,
+    handler_not_found,
+    missing_dependency,
+    parse_error,
+    removed_stdlib_module,
+    runtime_provided,
+    runtime_version_mismatch,
+    syntax_incompatible,
+    unused_requirement,
+)
+from lambdalint.checks.base import FunctionFacts, Rule
+
+RULES: tuple[Rule, ...] = (
+    missing_dependency.RULE,
+    unused_requirement.RULE,
+    runtime_provided.RULE,
+    runtime_version_mismatch.RULE,
+    removed_stdlib_module.RULE,
+    syntax_incompatible.RULE,
+    deprecated_runtime.RULE,
+    handler_not_found.RULE,
+    parse_error.RULE,
+)
+
+__all__ = ["RULES", "FunctionFacts", "Rule", "rule_by_slug"]
+
+
+def rule_by_slug(slug: str) -> Rule | None:
+    """The registered rule with that slug, if any."""
+    return next((r for r in RULES if r.slug == slug), None)

@@ -1,0 +1,5 @@
+"""``python -m lambdalint`` runs the command line."""
+
+from lambdalint.cli import main
+
+main()

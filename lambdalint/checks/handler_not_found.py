@@ -1,0 +1,41 @@
+"""handler-not-found: the configured handler module or function does not exist in the package."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lambdalint.checks.base import FunctionFacts, Rule
+from lambdalint.model import Finding, Severity
+
+
+def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
+    """Check ``module.function`` against the modules and top-level names the code defines."""
+    function = facts.function
+    if not function.handler_known or not function.handler or "." not in function.handler:
+        return
+    module, _, name = function.handler.rpartition(".")
+    module = module.replace("/", ".")
+    defined = facts.code.definitions.get(module)
+    if defined is None:
+        yield rule.finding(
+            facts, facts.anchor,
+            f"handler '{function.handler}' names module '{module}', but the package has no "
+            f"{module.replace('.', '/')}.py at its root; Lambda fails with Runtime.ImportModuleError",
+            "Point the handler at a module that exists at the root of the deployed package.",
+        )
+    elif name not in defined:
+        yield rule.finding(
+            facts, facts.anchor,
+            f"handler '{function.handler}' names '{name}', which module '{module}' does not "
+            "define at top level; Lambda fails with Runtime.HandlerNotFound",
+            f"Define {name}(event, context) in {module.replace('.', '/')}.py or fix the handler.",
+        )
+
+
+RULE = Rule(
+    slug="handler-not-found",
+    code="LL302",
+    severity=Severity.ERROR,
+    summary="Handler module or function missing from the deployed package.",
+    check=check,
+)

@@ -1,0 +1,70 @@
+"""missing-dependency: a third-party import nothing in the deployed function provides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lambdalint.checks.base import FunctionFacts, Rule
+from lambdalint.model import Finding, ImportRef, Severity
+from lambdalint.resolve.mapping import ProvidedBy, candidates_for
+from lambdalint.runtime.model import all_runtimes
+
+
+def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
+    """Flag imports that neither the package, a layer, nor the runtime provides."""
+    for ref in facts.third_party_imports():
+        if ref.optional or facts.runtime.removed_module(ref.module) is not None:
+            continue  # optional imports are guarded; removed stdlib has its own rule
+        provider = facts.modules.provider(ref.module)
+        if provider is None:
+            yield _missing(rule, facts, ref, _why_absent(facts, ref))
+        elif provider.kind is ProvidedBy.REQUIREMENT and facts.function.installs_requirements is False:
+            yield _missing(
+                rule, facts, ref,
+                f"{provider.distribution} is declared, but {facts.function.packaging} never "
+                "installs the requirements",
+            )
+        elif provider.kind is ProvidedBy.REQUIREMENT and not _applies(facts, provider.distribution):
+            yield _missing(
+                rule, facts, ref,
+                f"the marker on {provider.distribution} is false for {facts.runtime.name} "
+                f"{facts.target.architecture}, so it is not installed",
+            )
+
+
+def _missing(rule: Rule, facts: FunctionFacts, ref: ImportRef, why: str) -> Finding:
+    when = "at cold start" if ref.top_level else "when this code path runs"
+    dists = " or ".join(candidates_for(ref.module))
+    return rule.finding(
+        facts,
+        ref.location,
+        f"'{ref.module}' is not provided in {facts.runtime.name}: {why}; the import fails "
+        f"{when} with Runtime.ImportModuleError",
+        f"Add {dists} to the function's requirements and make sure the packaging installs them.",
+    )
+
+
+def _why_absent(facts: FunctionFacts, ref: ImportRef) -> str:
+    newer = [
+        rt.name
+        for rt in all_runtimes()
+        if rt.python_version > facts.runtime.python_version and rt.is_stdlib(ref.root)
+    ]
+    if newer:
+        return f"it is in the standard library only from {newer[0]}"
+    if ref.root == "requests":
+        return "the runtime does not include requests (only boto3 and its dependencies)"
+    return "it is not declared, vendored, or preinstalled in the runtime"
+
+
+def _applies(facts: FunctionFacts, distribution: str) -> bool:
+    return any(r.name == distribution for r in facts.installed_requirements)
+
+
+RULE = Rule(
+    slug="missing-dependency",
+    code="LL001",
+    severity=Severity.ERROR,
+    summary="Third-party import that nothing in the deployed function provides.",
+    check=check,
+)

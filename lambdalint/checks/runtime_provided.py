@@ -1,0 +1,88 @@
+"""runtime-provided: a requirement or vendored copy of something the runtime already ships."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lambdalint.checks.base import FunctionFacts, Rule, satisfies
+from lambdalint.model import Finding, Requirement, Severity
+from lambdalint.runtime.model import Preinstalled
+
+SDK_SET = ("boto3", "botocore", "s3transfer")
+
+
+def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
+    """Explain, per declared or vendored runtime package, where its code really comes from."""
+    runtime = facts.runtime
+    for requirement in facts.installed_requirements:
+        shipped = facts.shipped(requirement.normalized)
+        if shipped is None:
+            continue
+        seen = _verdict(facts, shipped, requirement)
+        installs = facts.function.installs_requirements
+        if installs is False:
+            message = (f"{shipped.name} comes from the {runtime.name} runtime ({seen}), not from "
+                       f"{requirement.location.file}, which {facts.function.packaging} never installs")
+            fix = _version_fix(shipped.name)
+        elif installs is None:
+            message = (f"{shipped.name} is preinstalled in {runtime.name} ({seen}); if your build "
+                       "installs this file, the bundled copy shadows the runtime's")
+            fix = _version_fix(shipped.name)
+        else:
+            message = (f"{shipped.name} is preinstalled in {runtime.name} ({seen}); installing it "
+                       "again ships a second copy that shadows the runtime's")
+            fix = _bundle_fix(shipped.name)
+        yield rule.finding(facts, requirement.location, message, fix)
+    for dist in facts.vendored:
+        shipped = facts.shipped(dist.normalized)
+        if shipped is not None:
+            yield rule.finding(
+                facts,
+                dist.location,
+                f"{dist.name} {dist.version or ''} is vendored in the function although "
+                f"{runtime.name} ships it ({observed(facts, shipped)}); the vendored copy wins",
+                _bundle_fix(shipped.name),
+            )
+
+
+def observed(facts: FunctionFacts, shipped: Preinstalled) -> str:
+    """'version X as observed on DATE' or a plain statement that the version is unknown."""
+    seen = facts.observed(shipped)
+    if seen is None:
+        return "version not published by AWS and not yet observed"
+    return f"version {seen.version} as observed on {seen.date.isoformat()}"
+
+
+def _verdict(facts: FunctionFacts, shipped: Preinstalled, requirement: Requirement) -> str:
+    """The observed version, and whether it meets the declared specifier."""
+    text = observed(facts, shipped)
+    seen = facts.observed(shipped)
+    if not requirement.specifier or seen is None:
+        return text
+    meets = satisfies(requirement.specifier, seen.version)
+    if meets is None:
+        return text
+    return f"{text}, which {'satisfies' if meets else 'does not satisfy'} {requirement.specifier}"
+
+
+def _version_fix(name: str) -> str:
+    if name in SDK_SET:
+        return ("Nothing to do if any recent version works; if you need a minimum version, "
+                "vendor boto3, botocore and s3transfer together (never a subset).")
+    return f"Nothing to do unless you need a specific {name} version; then vendor it."
+
+
+def _bundle_fix(name: str) -> str:
+    if name in SDK_SET:
+        return ("Drop it from the package to save size, or keep it on purpose to pin the SDK "
+                "version — then vendor boto3, botocore and s3transfer together.")
+    return f"Drop {name} from the package to save size, unless you need a specific version."
+
+
+RULE = Rule(
+    slug="runtime-provided",
+    code="LL004",
+    severity=Severity.INFO,
+    summary="A requirement or vendored copy of something the runtime already ships.",
+    check=check,
+)

@@ -1,0 +1,47 @@
+"""unused-requirement: a declared distribution none of whose modules is imported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lambdalint.checks.base import FunctionFacts, Rule
+from lambdalint.model import Finding, Severity
+
+
+def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
+    """Flag direct requirements that no import of the function uses."""
+    imported = {ref.module for ref in facts.code.imports}
+    roots = {m.split(".", 1)[0] for m in imported}
+    for requirement in facts.requirements:
+        if not requirement.direct or requirement.constraint:
+            continue  # pinned for another requirement (pip-tools "# via") or only a constraint
+        if not facts.target.applies(requirement.marker):
+            continue  # not installed on this target at all
+        modules = facts.modules.modules_of(requirement)
+        if any(_used(m, imported, roots) for m in modules):
+            continue
+        shown = ", ".join(f"'{m}'" for m in modules[:3])
+        yield rule.finding(
+            facts,
+            requirement.location,
+            f"{requirement.name} is declared but none of its modules ({shown}) is imported "
+            f"by {facts.function.name}; it adds size and cold-start time for nothing",
+            f"Remove {requirement.name} from the requirements, or ignore this finding if it is "
+            "loaded by name (a plugin, a database driver).",
+        )
+
+
+def _used(module: str, imported: set[str], roots: set[str]) -> bool:
+    if "." not in module:
+        return module in roots
+    return any(i == module or i.startswith(module + ".") or module.startswith(i + ".")
+               for i in imported)
+
+
+RULE = Rule(
+    slug="unused-requirement",
+    code="LL003",
+    severity=Severity.WARNING,
+    summary="Declared distribution none of whose modules is imported.",
+    check=check,
+)

@@ -1,0 +1,127 @@
+"""The command line: flags -> Config -> engine.run() -> render -> exit code.
+
+Only typer and config are imported at start-up; stages and renderers load inside commands.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from lambdalint.config import ConfigError, load_config
+
+if TYPE_CHECKING:
+    from lambdalint.model import Report
+
+app = typer.Typer(
+    help="Audit the dependencies and packaging of AWS Lambda Python functions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3, "never": 99}
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"lambdalint: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to scan.")] = None,
+    runtime: Annotated[str | None, typer.Option(help="Target runtime, e.g. python3.12.")] = None,
+    arch: Annotated[str | None, typer.Option(help="x86_64 or arm64.")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only these rules (slug or code).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules (slug or code).")] = None,
+    output_format: Annotated[str | None, typer.Option("--format", help="text or json.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
+    fail_on: Annotated[
+        str | None, typer.Option(help="Exit 1 at or above: error, warning, info, never.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="Text output: hide functions without findings.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Check Lambda functions under PATHS (default: the current folder)."""
+    targets = paths or [Path()]
+    try:
+        config = load_config(targets[0]).merged(
+            runtime=runtime, arch=arch, select=tuple(select or ()), ignore=tuple(ignore or ()),
+            format=output_format, output=str(output) if output else None, fail_on=fail_on,
+        )
+        from lambdalint import engine  # noqa: PLC0415 - deferred: keeps --help fast
+
+        report = engine.run(targets, config)
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+    except Exception as error:
+        if debug:
+            raise
+        raise _fail(f"internal error: {error!r} (run with --debug for details)") from None
+    text = _render(report, config.format, to_terminal=config.output is None, quiet=quiet)
+    if config.output:
+        try:
+            Path(config.output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise _fail(f"cannot write {config.output}: {error}") from None
+    else:
+        sys.stdout.write(text)
+    threshold = _SEVERITY_RANK[config.fail_on]
+    worst = max((f.severity.rank for f in report.all_findings()), default=0)
+    raise typer.Exit(1 if worst >= threshold else 0)
+
+
+def _render(report: Report, output_format: str, *, to_terminal: bool, quiet: bool) -> str:
+    if output_format == "json":
+        from lambdalint.report import json as json_report  # noqa: PLC0415
+
+        return json_report.render(report)
+    from lambdalint.report import text  # noqa: PLC0415
+
+    colour = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return text.render(report, colour=colour, quiet=quiet)
+
+
+@app.command()
+def rules() -> None:
+    """List every rule: code, slug, default severity and what it finds."""
+    from lambdalint.checks import RULES  # noqa: PLC0415
+
+    for rule in RULES:
+        typer.echo(f"{rule.code}  {rule.slug:<26} {rule.severity.value:<8} {rule.summary}")
+
+
+@app.command()
+def explain(slug: Annotated[str, typer.Argument(help="Rule slug or code.")]) -> None:
+    """Print the documentation page of a rule."""
+    from lambdalint.checks import RULES  # noqa: PLC0415
+    from lambdalint.docs import rule_doc  # noqa: PLC0415
+
+    rule = next((r for r in RULES if slug in (r.slug, r.code.upper(), r.code.lower())), None)
+    page = rule_doc(rule.slug) if rule else None
+    if rule is None or page is None:
+        raise _fail(f"no rule '{slug}' (see `lambdalint rules`)")
+    typer.echo(page.rstrip())
+
+
+@app.command()
+def runtimes() -> None:
+    """Show every known Python runtime with its OS, glibc, architectures and lifecycle."""
+    from lambdalint.engine import reference_date  # noqa: PLC0415
+    from lambdalint.report import runtimes as table  # noqa: PLC0415
+    from lambdalint.runtime.model import all_runtimes  # noqa: PLC0415
+
+    try:
+        today = reference_date()
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+    typer.echo(table.render(all_runtimes(), today), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,185 @@
+"""Wires the stages: discover -> read -> runtime -> resolve -> rules -> recommend."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from lambdalint.checks import RULES, FunctionFacts, Rule
+from lambdalint.config import Config, ConfigError
+from lambdalint.diagnostics import relative
+from lambdalint.discover.convention import HANDLER_FILES, discover_by_convention
+from lambdalint.model import Finding, Function, FunctionReport, Location, Report
+from lambdalint.read.imports import scan_code
+from lambdalint.read.requirements import read_requirements
+from lambdalint.read.vendored import scan_vendored
+from lambdalint.recommend import plan
+from lambdalint.resolve.mapping import ModuleMap
+from lambdalint.resolve.target import Target
+from lambdalint.runtime.model import (
+    Runtime,
+    UnknownRuntimeError,
+    default_runtime_name,
+    load_runtime,
+)
+
+_SUPPRESSION = re.compile(r"#\s*lambdalint:\s*ignore(?:\[(?P<slugs>[^\]]*)\])?")
+_HANDLER_NAMES = ("lambda_handler", "handler", "main")
+
+
+def find_root(paths: Sequence[Path]) -> Path:
+    """The repository root that findings' paths are relative to (git top, else the cwd)."""
+    first = paths[0].resolve()
+    for folder in (first, *first.parents):
+        if (folder / ".git").exists():
+            return folder
+    cwd = Path.cwd().resolve()
+    return cwd if first.is_relative_to(cwd) else (first if first.is_dir() else first.parent)
+
+
+def run(paths: Sequence[Path], config: Config, today: datetime.date | None = None) -> Report:
+    """Scan ``paths`` and return every function's findings and plan."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise ConfigError(f"path does not exist: {', '.join(missing)}")
+    rules = selected_rules(config)
+    root = find_root(paths)
+    functions = _named(_discover(paths, root))
+    notes: list[str] = []
+    if config.runtime is None and any(f.runtime is None for f in functions):
+        notes.append(f"no runtime given: assumed {default_runtime_name()} (use --runtime)")
+    day = today or reference_date()
+    reports = [_analyse(fn, root, config, rules, day) for fn in functions]
+    if not functions:
+        notes.append("no Lambda function found (a folder with a handler or requirements file)")
+    return Report(functions=tuple(reports), notes=tuple(notes))
+
+
+def reference_date() -> datetime.date:
+    """Today, or ``LAMBDALINT_TODAY`` (ISO date) for reproducible reports and tests."""
+    pinned = os.environ.get("LAMBDALINT_TODAY")
+    if pinned:
+        try:
+            return datetime.date.fromisoformat(pinned)
+        except ValueError as error:
+            raise ConfigError(f"LAMBDALINT_TODAY must be an ISO date, not {pinned!r}") from error
+    return datetime.datetime.now(tz=datetime.UTC).date()
+
+
+def selected_rules(config: Config) -> tuple[Rule, ...]:
+    """The rules ``--select``/``--ignore`` leave on; entries are slugs or code prefixes."""
+    for entry in (*config.select, *config.ignore):
+        if not any(_matches(rule, entry) for rule in RULES):
+            raise ConfigError(f"unknown rule '{entry}' in select/ignore (see `lambdalint rules`)")
+    return tuple(
+        rule for rule in RULES
+        if (not config.select or any(_matches(rule, e) for e in config.select))
+        and not any(_matches(rule, e) for e in config.ignore)
+    )
+
+
+def resolve_runtime(name: str) -> Runtime:
+    """Load a runtime by name, turning an unknown name into a usage error."""
+    try:
+        return load_runtime(name)
+    except UnknownRuntimeError as error:
+        raise ConfigError(str(error)) from error
+
+
+def _matches(rule: Rule, entry: str) -> bool:
+    return entry == rule.slug or (entry.upper().startswith("LL") and rule.code.startswith(entry.upper()))
+
+
+def _discover(paths: Sequence[Path], root: Path) -> list[Function]:
+    seen: set[Path] = set()
+    found: list[Function] = []
+    for path in paths:
+        folder = path.resolve() if path.is_dir() else path.resolve().parent
+        for function in discover_by_convention(folder, root):
+            if function.code_dir not in seen:
+                seen.add(function.code_dir)
+                found.append(function)
+    return found
+
+
+def _named(functions: list[Function]) -> list[Function]:
+    """Functions whose folder names clash are named by their path instead."""
+    counts = Counter(f.name for f in functions)
+    return [
+        f if counts[f.name] == 1 else replace(f, name=f.code_dir.as_posix()) for f in functions
+    ]
+
+
+def _analyse(
+    function: Function, root: Path, config: Config, rules: tuple[Rule, ...], today: datetime.date
+) -> FunctionReport:
+    runtime = resolve_runtime(config.runtime or function.runtime or default_runtime_name())
+    arch = config.arch or function.architecture
+    if arch not in runtime.architectures:
+        raise ConfigError(f"{runtime.name} does not run on {arch} (only {', '.join(runtime.architectures)})")
+    path = relative(function.code_dir, root)
+    vendored = scan_vendored(function.code_dir, root)
+    requirements = read_requirements(function.code_dir, root)
+    code = scan_code(function.code_dir, root, runtime.python_version, skip=vendored.modules)
+    function = replace(function, runtime=runtime.name, architecture=arch)
+    if function.handler is None:
+        function = replace(function, handler=_infer_handler(code.definitions))
+    facts = FunctionFacts(
+        function=function,
+        path=path,
+        runtime=runtime,
+        target=Target(runtime.python_version, arch),
+        today=today,
+        requirements=requirements.requirements,
+        requirement_files=requirements.files,
+        vendored=vendored.dists,
+        code=code,
+        modules=ModuleMap(runtime, vendored.dists, requirements.requirements),
+        anchor=function.source or Location(path),
+        read_errors=(*vendored.findings, *requirements.findings, *code.findings),
+    )
+    findings = [f for rule in rules for f in rule.run(facts)]
+    kept = sorted(_unsuppressed(findings, root), key=Finding.sort_key)
+    return FunctionReport(function=function, path=path, findings=tuple(kept), plan=plan(facts))
+
+
+def _infer_handler(definitions: Mapping[str, frozenset[str]]) -> str | None:
+    """A conventional handler the code defines, shown to the user but never checked."""
+    for file_name in HANDLER_FILES:
+        module = file_name.removesuffix(".py")
+        for name in _HANDLER_NAMES:
+            if name in definitions.get(module, frozenset()):
+                return f"{module}.{name}"
+    return None
+
+
+def _unsuppressed(findings: list[Finding], root: Path) -> list[Finding]:
+    """Drop findings whose line carries ``# lambdalint: ignore`` or ``ignore[slug]``."""
+    lines: dict[str, list[str]] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        loc = finding.location
+        if loc.line is None:
+            kept.append(finding)
+            continue
+        if loc.file not in lines:
+            try:
+                text = (root / loc.file).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            lines[loc.file] = text.splitlines()
+        source = lines[loc.file]
+        line = source[loc.line - 1] if 0 < loc.line <= len(source) else ""
+        match = _SUPPRESSION.search(line)
+        if match is None:
+            kept.append(finding)
+            continue
+        slugs = match.group("slugs")
+        if slugs is not None and finding.rule not in {s.strip() for s in slugs.split(",")}:
+            kept.append(finding)
+    return kept

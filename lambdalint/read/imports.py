@@ -1,0 +1,292 @@
+"""Every import in a function's own Python files, read with ``ast`` and never executed.
+
+Rules need to know what the code asks for at cold start (top level, unguarded) versus what
+it can live without (inside a function, under ``try/except ImportError``), so each import
+carries its location and guards. Unreadable files become ``parse-error`` findings.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import tokenize
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from lambdalint.diagnostics import parse_error, relative
+from lambdalint.model import Finding, ImportRef, Location, SyntaxIssue
+from lambdalint.read.syntax import host_error, target_issues
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+MAX_BYTES = 5 * 1024 * 1024
+_PRUNED = frozenset({"__pycache__", "node_modules", "tests", "test"})
+_CATCHES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+_DYNAMIC = frozenset({"import_module", "__import__"})
+_BLOCKS = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeScan:
+    """What a function's code imports, defines and which syntax it needs."""
+
+    imports: tuple[ImportRef, ...]
+    local_modules: frozenset[str]
+    files: tuple[str, ...]
+    definitions: Mapping[str, frozenset[str]]
+    syntax_issues: tuple[SyntaxIssue, ...]
+    findings: tuple[Finding, ...]
+
+
+def scan_code(
+    code_dir: Path, root: Path, target: tuple[int, int], skip: frozenset[str] = frozenset(),
+) -> CodeScan:
+    """Read every ``.py`` file of the function in ``code_dir``; ``skip`` names vendored code."""
+    findings: list[Finding] = []
+    paths = _python_files(code_dir, skip, findings)
+    parts = [p.relative_to(code_dir).parts for p in paths]
+    names = _names_by_dir(parts)
+    local = names[()] | names.get(("src",), frozenset())
+    imports: list[ImportRef] = []
+    issues: list[SyntaxIssue] = []
+    definitions: dict[str, frozenset[str]] = {}
+    for path, rel_parts in zip(paths, parts, strict=True):
+        rel = relative(path, root)
+        tree, source = _parse(path, rel, target, findings)
+        if tree is None:
+            continue
+        issues.extend(target_issues(source, tree, target, rel))
+        dropped = local | names[rel_parts[:-1]]
+        imports.extend(ref for ref in _imports(tree, rel) if ref.root not in dropped)
+        bound = frozenset(_bound(tree.body))
+        for key in _module_keys(rel_parts):
+            definitions.setdefault(key, bound)
+    return CodeScan(
+        imports=tuple(imports),
+        local_modules=frozenset(local),
+        files=tuple(relative(p, root) for p in paths),
+        definitions=MappingProxyType(definitions),
+        syntax_issues=tuple(issues),
+        findings=tuple(findings),
+    )
+
+
+def _pruned(path: Path, name: str) -> bool:
+    """Tell directories that are not the function's own code."""
+    return (
+        name.startswith(".")
+        or name in _PRUNED
+        or name.endswith((".dist-info", ".egg-info"))
+        or (path / "pyvenv.cfg").is_file()
+        or (name in {"venv", "env"} and ((path / "lib").is_dir() or (path / "Lib").is_dir()))
+    )
+
+
+def _is_test(name: str) -> bool:
+    """Tell test modules: they never run in Lambda."""
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+
+
+def _python_files(code_dir: Path, skip: frozenset[str], findings: list[Finding]) -> list[Path]:
+    """List the function's ``.py`` files in sorted, deterministic order."""
+
+    def unreadable(exc: OSError) -> None:
+        where = Location(relative(Path(exc.filename or code_dir), code_dir.parent))
+        findings.append(parse_error(where, f"cannot list directory: {exc.strerror}"))
+
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(code_dir, onerror=unreadable):
+        here = Path(dirpath)
+        top = here == code_dir
+        dirnames[:] = sorted(
+            d for d in dirnames if not _pruned(here / d, d) and not (top and d in skip)
+        )
+        found.extend(
+            here / f for f in filenames
+            if f.endswith(".py") and not _is_test(f) and not (top and f[:-3] in skip)
+        )
+    return sorted(found, key=lambda p: p.relative_to(code_dir).parts)
+
+
+def _names_by_dir(parts: list[tuple[str, ...]]) -> dict[tuple[str, ...], frozenset[str]]:
+    """Map each directory to the importable names (modules and packages) it holds."""
+    names: dict[tuple[str, ...], set[str]] = {(): set()}
+    for rel in parts:
+        for depth, name in enumerate(rel):
+            module = name.removesuffix(".py") if depth == len(rel) - 1 else name
+            if module.isidentifier():
+                names.setdefault(rel[:depth], set()).add(module)
+    return {key: frozenset(value) for key, value in names.items()}
+
+
+def _module_keys(rel: tuple[str, ...]) -> list[str]:
+    """Name a file's dotted modules; files under ``src/`` are also known without it."""
+    parts = [*rel[:-1], rel[-1].removesuffix(".py")]
+    if parts[-1] == "__init__":
+        parts.pop()
+    keys = [".".join(parts)] if parts else []
+    if len(parts) > 1 and parts[0] == "src":
+        keys.append(".".join(parts[1:]))
+    return keys
+
+
+def _parse(
+    path: Path, rel: str, target: tuple[int, int], findings: list[Finding],
+) -> tuple[ast.Module | None, str]:
+    """Decode (PEP 263) and parse one file; any failure becomes a finding, never an error."""
+    message, line, col, source = _decode(path)
+    if message is None:
+        try:
+            return ast.parse(source, filename=rel), source
+        except SyntaxError as exc:
+            message, line, col = host_error(exc, target), exc.lineno, exc.offset
+        except (ValueError, RecursionError, MemoryError) as exc:
+            message = f"cannot parse: {exc or type(exc).__name__}"
+    findings.append(parse_error(Location(rel, line, col), message))
+    return None, source
+
+
+def _decode(path: Path) -> tuple[str | None, int | None, int | None, str]:
+    """Return the text, or why it cannot be read: (message, line, column, text)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return f"skipped: {size} bytes is over the {MAX_BYTES} byte limit", None, None, ""
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror or exc}", None, None, ""
+    if b"\0" in data:
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        return "contains a null byte (binary file, or not UTF-8?)", line, None, ""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return None, None, None, data.decode(encoding)
+    except SyntaxError as exc:
+        return f"bad encoding declaration: {exc.msg}", exc.lineno, None, ""
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"cannot decode as {exc.encoding}: {exc.reason}", line, None, ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Guards around a node while walking the tree."""
+
+    optional: bool = False
+    top_level: bool = True
+
+
+def _imports(tree: ast.Module, file: str) -> Iterator[ImportRef]:
+    """Yield absolute imports in source order; relative ones are dropped."""
+    stack: list[tuple[ast.AST, _Scope]] = [(tree, _Scope())]
+    while stack:  # iterative: deeply nested expressions must not hit the recursion limit
+        node, scope = stack.pop()
+        for module, dynamic in _imported(node):
+            line, col = getattr(node, "lineno", None), getattr(node, "col_offset", 0) + 1
+            where = Location(file, line, col)
+            yield ImportRef(module, where, scope.optional, scope.top_level, dynamic)
+        stack.extend(reversed(list(_children(node, scope))))
+
+
+def _imported(node: ast.AST) -> list[tuple[str, bool]]:
+    """List the modules a node imports, each with whether the import is dynamic."""
+    if isinstance(node, ast.Import):
+        return [(alias.name, False) for alias in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [(node.module, False)] if node.level == 0 and node.module else []
+    if isinstance(node, ast.Call) and _name(node.func) in _DYNAMIC:
+        args = node.args[:1] or [k.value for k in node.keywords if k.arg == "name"]
+        value = args[0].value if args and isinstance(args[0], ast.Constant) else None
+        if isinstance(value, str) and all(p.isidentifier() for p in value.split(".")):
+            return [(value, True)]
+    return []
+
+
+def _children(node: ast.AST, scope: _Scope) -> Iterator[tuple[ast.AST, _Scope]]:
+    """Yield child nodes with the guards that apply to them."""
+    if isinstance(node, ast.Try | ast.TryStar):
+        guarded = any(_catches(h.type) for h in node.handlers)
+        yield from ((c, replace(scope, optional=True) if guarded else scope) for c in node.body)
+        yield from ((c, scope) for c in [*node.handlers, *node.orelse, *node.finalbody])
+    elif isinstance(node, ast.If) and _name(node.test) == "TYPE_CHECKING":
+        yield from ((c, scope) for c in node.orelse)
+    elif isinstance(node, ast.With | ast.AsyncWith) and any(
+        _suppresses(item.context_expr) for item in node.items
+    ):
+        yield from ((item, scope) for item in node.items)
+        yield from ((c, replace(scope, optional=True)) for c in node.body)
+    elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        inner = replace(scope, top_level=False)
+        for field, value in ast.iter_fields(node):
+            for child in value if isinstance(value, list) else [value]:
+                if isinstance(child, ast.AST):
+                    yield child, inner if field == "body" else scope
+    else:
+        yield from ((c, scope) for c in ast.iter_child_nodes(node))
+
+
+def _name(node: ast.AST | None) -> str | None:
+    """Return the last part of a dotted name: ``typing.TYPE_CHECKING`` -> ``TYPE_CHECKING``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else None
+
+
+def _catches(kind: ast.expr | None) -> bool:
+    """Tell whether an ``except`` clause catches a failed import."""
+    if kind is None:
+        return True
+    if isinstance(kind, ast.Tuple):
+        return any(_catches(e) for e in kind.elts)
+    return _name(kind) in _CATCHES
+
+
+def _suppresses(expr: ast.expr) -> bool:
+    """Recognise ``contextlib.suppress(ImportError)`` and friends."""
+    return (
+        isinstance(expr, ast.Call)
+        and _name(expr.func) == "suppress"
+        and any(_catches(arg) for arg in expr.args)
+    )
+
+
+def _bound(body: list[ast.stmt]) -> set[str]:
+    """Collect names a module binds at top level, also under if/try/with/for blocks."""
+    names: set[str] = set()
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update(_alias(a, node) for a in node.names if a.name != "*")
+        elif isinstance(node, ast.If) and _name(node.test) == "TYPE_CHECKING":
+            stack.extend(node.orelse)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign | ast.For | ast.AsyncFor):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if not isinstance(node, ast.AnnAssign) or node.value is not None:
+                names.update(_stored(targets))
+        if isinstance(node, ast.Try | ast.TryStar):
+            stack.extend(s for h in node.handlers for s in h.body)
+        if isinstance(node, _BLOCKS) and _name(getattr(node, "test", None)) != "TYPE_CHECKING":
+            stack.extend(node.body + getattr(node, "orelse", []) + getattr(node, "finalbody", []))
+    return names
+
+
+def _alias(alias: ast.alias, node: ast.Import | ast.ImportFrom) -> str:
+    """Return the name an import binds: ``import a.b`` binds ``a``."""
+    if alias.asname:
+        return alias.asname
+    return alias.name.split(".", 1)[0] if isinstance(node, ast.Import) else alias.name
+
+
+def _stored(targets: list[ast.expr]) -> set[str]:
+    """Collect plain names assigned by targets (tuples and starred unpacking included)."""
+    return {
+        n.id for t in targets for n in ast.walk(t)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }

@@ -1,0 +1,295 @@
+"""Read declared dependencies: pip requirements files, pip-tools pairs, pyproject.toml.
+
+pip ignores ``# via`` comments; they are kept because they tell a pin the user asked for from one
+that only came along. Bad input is a ``parse-error`` finding and reading goes on; nothing raises.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement as Pep508
+from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+
+from lambdalint.diagnostics import locate, parse_error, relative
+from lambdalint.model import Finding, Location, Requirement
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+# "-r x", "-rx", "-r=x", "--requirement x", "--requirement=x"; likewise -c and -e.
+_FLAG = re.compile(
+    r"^(?:-(?P<short>[rce])\s*=?\s*|--(?P<long>requirement|constraint|editable)(?:\s*=\s*|\s+))"
+    r"(?P<value>\S.*)$",
+)
+_COMMENT = re.compile(r"(?:^|\s)#")  # "#egg=" inside a URL is not a comment
+_PER_REQ_OPTION = re.compile(r"\s--")  # --hash, --config-settings after the requirement
+_URL_OR_PATH = re.compile(
+    r"^(?:[A-Za-z][\w+.-]*:|[.~/\\]|[^@;]*[/\\]|[^@;]*\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)(?=\s|;|$))",
+)
+_SCHEME = re.compile(r"^[A-Za-z][\w+.-]*://")
+_EGG = re.compile(r"[#&]egg=([^&\s]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementsResult:
+    """Requirements in file order, the repo-relative files read, and what could not be read."""
+
+    requirements: tuple[Requirement, ...] = ()
+    files: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+def read_requirements(code_dir: Path, root: Path) -> RequirementsResult:
+    """Read requirements.txt (or .in, or a pip-tools pair), then pyproject's [project]."""
+    reader = _Reader(root)
+    txt, source = code_dir / "requirements.txt", code_dir / "requirements.in"
+    if txt.is_file() or source.is_file():
+        reader.file(txt if txt.is_file() else source)
+    names = None
+    if txt.is_file() and source.is_file() and any(s is not None for s in reader.sourced):
+        # A pip-tools pair: the compiled file pins versions, the .in file says what is direct.
+        inputs = _Reader(root)
+        inputs.file(source)
+        names = {r.normalized for r in inputs.reqs if not r.constraint}
+        reader.files += [f for f in inputs.files if f not in reader.files]
+        reader.findings += inputs.findings
+    reader.settle_direct(names)
+    reader.pyproject(code_dir / "pyproject.toml")
+    return RequirementsResult(tuple(reader.reqs), tuple(reader.files), tuple(reader.findings))
+
+
+def parse_requirements_file(path: Path, root: Path) -> RequirementsResult:
+    """One requirements file and everything it includes."""
+    reader = _Reader(root)
+    reader.file(path)
+    reader.settle_direct(None)
+    return RequirementsResult(tuple(reader.reqs), tuple(reader.files), tuple(reader.findings))
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Join backslash continuations as pip does, numbering each by its first physical line."""
+    pending: list[str] = []
+    first = 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.rstrip()
+        comment_only = line.lstrip().startswith("#")
+        if pending and comment_only:  # a comment line ends a continuation in pip
+            yield first, "".join(pending)
+            pending = []
+        if line.endswith("\\") and not comment_only:
+            first = first if pending else number
+            pending.append(line[:-1])
+            continue
+        yield (first, "".join([*pending, line])) if pending else (number, line)
+        pending = []
+    if pending:
+        yield first, "".join(pending)
+
+
+def _url_name(url: str, base: Path) -> str | None:
+    """Name a URL or path by its ``#egg=``, its wheel file name or a local pyproject.toml."""
+    if egg := _EGG.search(url):
+        return egg[1]
+    path, bracket, extras = re.split(r"[#?]", url)[0].partition("[")
+    if path.endswith(".whl"):
+        try:
+            return f"{parse_wheel_filename(path.rsplit('/', 1)[-1])[0]}{bracket}{extras}"
+        except InvalidWheelFilename:
+            return None
+    if _SCHEME.match(url) and not url.startswith("file:"):
+        return None
+    local = base / path.removeprefix("file://").removeprefix("file:") / "pyproject.toml"
+    try:
+        project = tomllib.loads(local.read_text("utf-8")).get("project")
+    except (OSError, ValueError):  # unreadable, undecodable or invalid TOML: no name
+        return None
+    name = project.get("name") if isinstance(project, dict) else None
+    return f"{name}{bracket}{extras}" if isinstance(name, str) else None
+
+
+@dataclass
+class _Reader:
+    """Collects requirements, files and findings while following includes depth-first."""
+
+    root: Path
+    reqs: list[Requirement] = field(default_factory=list)
+    sourced: list[bool | None] = field(default_factory=list)  # None: no "# via" annotation
+    files: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    stack: list[Path] = field(default_factory=list)
+    seen: set[tuple[Path, bool]] = field(default_factory=set)
+
+    def error(self, location: Location, message: str, fix: str | None = None) -> None:
+        """Record a parse-error and carry on."""
+        self.findings.append(parse_error(location, message, *([fix] if fix else [])))
+
+    def settle_direct(self, direct_names: set[str] | None) -> None:
+        """Mark an annotated pin direct only if an input file (``-r x.in``) or its name asks."""
+        for i, (req, src) in enumerate(zip(self.reqs, self.sourced, strict=True)):
+            if direct_names is not None:
+                self.reqs[i] = replace(req, direct=bool(src) or req.normalized in direct_names)
+            elif src is not None:
+                self.reqs[i] = replace(req, direct=src)
+        self.sourced = [None] * len(self.reqs)
+
+    def file(self, path: Path, *, constraint: bool = False, at: Location | None = None) -> None:
+        """Parse one file unless it is already open (a cycle) or already read the same way."""
+        try:
+            key, exists = path.resolve(), path.exists()
+        except (OSError, ValueError) as exc:  # a NUL byte or an over-long name in an include
+            self.error(at or Location(path.as_posix()), f"Cannot read {path.name[:80]!r}: {exc}")
+            return
+        if key in self.stack:
+            chain = [*self.stack[self.stack.index(key) :], key]
+            cycle = " -> ".join(relative(p, self.root) for p in chain)
+            self.error(at or locate(path, self.root), f"Include cycle: {cycle}",
+                       "Remove one of the includes that form the cycle.")
+            return
+        if not exists:
+            self.error(at or locate(path, self.root),
+                       f"Requirements file {relative(path, self.root)} does not exist",
+                       "Create the file or fix the included path.")
+            return
+        if (key, constraint) in self.seen:
+            return
+        self.seen.add((key, constraint))
+        text = self.read(path, at)
+        if text is not None:
+            self.stack.append(key)
+            self.parse(text, path, constraint=constraint)
+            self.stack.pop()
+
+    def read(self, path: Path, at: Location | None = None) -> str | None:
+        """Return the decoded text of ``path``, or None after recording why it cannot."""
+        rel = relative(path, self.root)
+        if rel not in self.files:
+            self.files.append(rel)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.error(at or Location(rel), f"Cannot read {rel}: {exc.strerror or exc}")
+            return None
+        try:
+            bom16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            return data.decode("utf-16" if bom16 else "utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.error(Location(rel, line), f"{rel} is not UTF-8 or UTF-16 text: {exc.reason}",
+                       "Save the file as UTF-8.")
+            return None
+
+    def parse(self, text: str, path: Path, *, constraint: bool) -> None:
+        """Every logical line in order, attaching ``# via`` comments to the pin above them."""
+        last: int | None = None
+        in_via = False
+        for number, line in _logical_lines(text):
+            found = _COMMENT.search(line)  # pip drops comments; "# via" ones matter here
+            content = (line[: found.start()] if found else line).strip()
+            comment = line[found.end() :] if found else None
+            if content:
+                last = self.line(content, path, number, constraint=constraint)
+                in_via = False
+            if comment is None or last is None:
+                continue
+            body = comment.strip()
+            starts = body == "via" or body.startswith("via ")
+            in_via = starts or (in_via and not content and comment.startswith("  "))
+            if in_via:  # "# via a, b" or a "# via" line followed by indented "#   a" lines
+                self.via(last, body[3:] if starts else body)
+
+    def via(self, index: int, text: str) -> None:
+        """Add ``# via`` entries: parents by name; ``-r x.in`` or ``(pyproject.toml)``: direct."""
+        parents: list[str] = []
+        sourced = bool(self.sourced[index])
+        entries = iter(text.replace(",", " ").split())
+        for entry in entries:
+            if entry in {"-r", "-c"}:
+                sourced |= entry == "-r"
+                next(entries, None)
+            elif entry.startswith("("):
+                sourced = True
+            else:
+                parents.append(canonicalize_name(entry))
+        self.sourced[index] = sourced
+        self.reqs[index] = replace(self.reqs[index], via=self.reqs[index].via + tuple(parents))
+
+    def line(self, content: str, path: Path, number: int, *, constraint: bool) -> int | None:
+        """Handle one logical line; the index of the requirement it added, if any."""
+        location = locate(path, self.root, number)
+        content = _PER_REQ_OPTION.split(content, maxsplit=1)[0]
+        flag = _FLAG.match(content)
+        kind = (flag["short"] or flag["long"][0]) if flag else None
+        if flag is None and content.startswith("-"):
+            return None  # index, binary and feature options apply to the whole install
+        if flag is not None and kind != "e":
+            if _SCHEME.match(target := flag["value"]):
+                self.error(location, f"Remote requirements file {target} is not fetched")
+            else:
+                self.file(path.parent / target, constraint=constraint or kind == "c", at=location)
+            return None
+        text = flag["value"] if flag is not None else content
+        if kind == "e" or _URL_OR_PATH.search(text):
+            return self.url(text, path, location, constraint=constraint, editable=kind == "e")
+        return self.requirement(text, location, constraint=constraint)
+
+    def url(self, text: str, path: Path, location: Location, *, constraint: bool,
+            editable: bool) -> int | None:
+        """Read a bare URL, VCS link or local path, named by ``#egg=`` or its pyproject."""
+        url, marker = (part.strip() for part in [*re.split(r"\s*;\s+", text, maxsplit=1), ""][:2])
+        name = _url_name(url, path.parent)
+        if name is None:
+            self.error(location, f"Cannot determine the distribution name of {url}",
+                       "Add '#egg=NAME' to the URL or write 'NAME @ URL'.")
+            return None
+        spec = f"{name}; {marker}" if marker else name
+        return self.requirement(spec, location, constraint=constraint, url=url, editable=editable)
+
+    def requirement(self, text: str, location: Location, *, constraint: bool,
+                    url: str | None = None, editable: bool = False) -> int | None:
+        """Parse a PEP 508 string into a Requirement, or record packaging's reason."""
+        try:
+            req = Pep508(text)
+        except InvalidRequirement as exc:
+            self.error(location, f"Invalid requirement {text!r}: {str(exc).splitlines()[0]}")
+            return None
+        self.reqs.append(Requirement(
+            name=req.name, normalized=canonicalize_name(req.name), specifier=str(req.specifier),
+            extras=tuple(sorted(req.extras)), marker=str(req.marker) if req.marker else None,
+            url=url or req.url, editable=editable, location=location, constraint=constraint,
+        ))
+        self.sourced.append(None)
+        return len(self.reqs) - 1
+
+    def pyproject(self, path: Path) -> None:
+        """``[project.dependencies]`` only, each located at the line that spells it."""
+        if not path.is_file() or (text := self.read(path)) is None:
+            return
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = re.search(r"line (\d+)", str(exc))
+            self.error(locate(path, self.root, int(line[1]) if line else None),
+                       f"Invalid TOML: {exc}")
+            return
+        if not isinstance(project := data.get("project"), dict):
+            return
+        lines = text.splitlines()
+        cursor = next((i for i, s in enumerate(lines) if re.match(r"\s*\[project\]", s)), 0)
+        cursor = next((i for i in range(cursor, len(lines))
+                       if re.match(r"\s*dependencies\s*=", lines[i])), cursor)
+        deps = project.get("dependencies", [])
+        if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
+            self.error(locate(path, self.root, cursor + 1),
+                       "[project.dependencies] must be a list of strings")
+            return
+        for dep in deps:
+            cursor = next((i for i in range(cursor, len(lines))
+                           if f'"{dep}"' in lines[i] or f"'{dep}'" in lines[i]), cursor)
+            self.requirement(dep, locate(path, self.root, cursor + 1), constraint=False)

@@ -1,0 +1,147 @@
+"""Which distribution provides an imported module, answered by an ordered chain of sources.
+
+The chain records which source answered, so every finding can say why it believes what it
+says: a vendored ``*.dist-info`` (exact), the runtime's data (exact for the preinstalled set),
+a declared requirement whose name matches the module, then the fallback table of known
+import names that differ from their distribution names.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
+
+from packaging.utils import NormalizedName, canonicalize_name
+
+from lambdalint.model import Requirement, VendoredDist
+from lambdalint.runtime.model import Runtime
+
+
+class ProvidedBy(StrEnum):
+    """Where a module comes from at run time."""
+
+    VENDORED = "vendored"
+    RUNTIME = "runtime"
+    REQUIREMENT = "requirement"
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """The answer for one module: the distribution and the evidence for it."""
+
+    kind: ProvidedBy
+    distribution: str
+    version: str | None
+    evidence: str
+
+
+@lru_cache(maxsize=1)
+def fallback_table() -> dict[str, tuple[str, ...]]:
+    """Import name -> distributions, from the shipped data file (the last resort)."""
+    text = resources.files("lambdalint.resolve").joinpath("data/import_names.json").read_text(
+        encoding="utf-8"
+    )
+    modules = json.loads(text)["modules"]
+    return {name: tuple(entry["distributions"]) for name, entry in modules.items()}
+
+
+def table_distributions(module: str) -> tuple[str, ...]:
+    """Distributions the fallback table names for the longest matching dotted prefix."""
+    table = fallback_table()
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        hit = table.get(".".join(parts[:end]))
+        if hit:
+            return hit
+    return ()
+
+
+def guessed_modules(distribution: str) -> tuple[str, ...]:
+    """Import names a distribution probably provides when nothing better is known."""
+    normalized = canonicalize_name(distribution)
+    found = [m for m, dists in fallback_table().items() if normalized in _normalized(dists)]
+    found.append(normalized.replace("-", "_"))
+    if "-" in normalized:
+        found.append(normalized.replace("-", "."))
+    for prefix in ("python-", "py-"):
+        if normalized.startswith(prefix):
+            found.append(normalized.removeprefix(prefix).replace("-", "_"))
+    return tuple(dict.fromkeys(found))
+
+
+class ModuleMap:
+    """Module -> provider for one function, and distribution -> modules for its requirements."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        vendored: tuple[VendoredDist, ...],
+        requirements: tuple[Requirement, ...],
+    ) -> None:
+        self._runtime = runtime
+        self._vendored = vendored
+        self._requirements = {r.normalized: r for r in requirements if not r.constraint}
+
+    def provider(self, module: str) -> Provider | None:
+        """Who provides ``module`` (dotted); None when nothing in reach does."""
+        root = module.split(".", 1)[0]
+        for dist in self._vendored:
+            if _covers(dist.modules, module):
+                return Provider(ProvidedBy.VENDORED, dist.name, dist.version, "vendored dist-info")
+        shipped = self._runtime.provider_of(root)
+        if shipped is not None:
+            seen = shipped.latest()
+            return Provider(
+                ProvidedBy.RUNTIME,
+                shipped.name,
+                seen.version if seen else None,
+                f"{self._runtime.name} runtime data",
+            )
+        requirement = self.requirement_for(module)
+        if requirement is not None:
+            return Provider(ProvidedBy.REQUIREMENT, requirement.name, None, "declared requirement")
+        return None
+
+    def requirement_for(self, module: str) -> Requirement | None:
+        """The declared requirement that provides ``module``, by name or by the fallback table."""
+        for name in _name_candidates(module):
+            if name in self._requirements:
+                return self._requirements[name]
+        for dist in table_distributions(module):
+            hit = self._requirements.get(canonicalize_name(dist))
+            if hit is not None:
+                return hit
+        return None
+
+    def modules_of(self, requirement: Requirement) -> tuple[str, ...]:
+        """Import names ``requirement`` provides: vendored metadata, runtime data, else guesses."""
+        for dist in self._vendored:
+            if dist.normalized == requirement.normalized and dist.modules:
+                return dist.modules
+        for shipped in self._runtime.preinstalled:
+            if shipped.normalized == requirement.normalized:
+                return shipped.modules
+        return guessed_modules(requirement.name)
+
+
+def candidates_for(module: str) -> tuple[str, ...]:
+    """Distributions that would provide ``module``, for the fix text of a missing import."""
+    return table_distributions(module) or (module.split(".", 1)[0],)
+
+
+def _covers(modules: tuple[str, ...], module: str) -> bool:
+    return any(module == m or module.startswith(m + ".") or m.startswith(module + ".")
+               for m in modules)
+
+
+def _name_candidates(module: str) -> list[NormalizedName]:
+    """``google.cloud.storage`` -> google-cloud-storage, google-cloud, google."""
+    parts = module.split(".")
+    return [canonicalize_name("-".join(parts[:end])) for end in range(len(parts), 0, -1)]
+
+
+def _normalized(names: tuple[str, ...]) -> set[NormalizedName]:
+    return {canonicalize_name(n) for n in names}

@@ -1,0 +1,302 @@
+"""The embedded model of AWS Lambda's managed Python runtimes.
+
+The facts live in package data (``data/python3.X.json``, ``data/stdlib/<X.Y>.txt``,
+``data/removed_stdlib.json``), each with the source it came from; this module only reads them.
+Nothing here probes the host or the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache, lru_cache
+from importlib import resources
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from packaging.utils import canonicalize_name
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from importlib.resources.abc import Traversable
+
+_PREFIX = "python"
+_NO_FACTS: Mapping[str, str | None] = MappingProxyType({})
+
+
+class UnknownRuntimeError(ValueError):
+    """A runtime name that lambdalint has no data for; the message lists the known ones."""
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """A version of a preinstalled distribution that a source saw on a given date."""
+
+    version: str
+    date: dt.date
+    architecture: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Preinstalled:
+    """A distribution the runtime ships; only ``confirmed`` ones count as provided."""
+
+    name: str
+    normalized: str
+    modules: tuple[str, ...]
+    confirmed: bool
+    source: str
+    observations: tuple[Observation, ...]
+    note: str = ""
+
+    def latest(self, architecture: str | None = None) -> Observation | None:
+        """Return the newest observation for that architecture (unattributed ones count too)."""
+        ok = (architecture, None)
+        seen = [o for o in self.observations if architecture is None or o.architecture in ok]
+        return max(seen, key=lambda o: (o.date, o.architecture is not None), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedModule:
+    """A stdlib module removed in ``removed_in``, what to do instead, and what restores it."""
+
+    name: str
+    removed_in: tuple[int, int]
+    replacement: str
+    distribution: str | None
+    source: str
+    alternatives: tuple[str, ...] = ()
+    distribution_source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a fact came from: ``ref`` is a URL or a repository/path/commit reference."""
+
+    id: str
+    title: str
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A caveat about a runtime, with its source."""
+
+    text: str
+    source: str
+
+
+class RuntimeStatus(StrEnum):
+    """Lifecycle state of a runtime on a given day."""
+
+    SUPPORTED = "supported"
+    PREVIEW = "preview"
+    DEPRECATED = "deprecated"
+    CREATE_BLOCKED = "create-blocked"
+    UPDATE_BLOCKED = "update-blocked"
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """One managed runtime (``python3.11`` ...): platform, lifecycle, stdlib, preinstalled."""
+
+    name: str
+    python_version: tuple[int, int]
+    os: str
+    glibc: tuple[int, int]
+    architectures: tuple[str, ...]
+    preview: bool
+    released: dt.date | None
+    deprecated: dt.date | None
+    block_create: dt.date | None
+    block_update: dt.date | None
+    successor: str | None
+    sys_path: tuple[str, ...]
+    preinstalled: tuple[Preinstalled, ...]
+    stdlib: frozenset[str]
+    sources: Mapping[str, Source] = field(hash=False, compare=False, repr=False)
+    as_of: dt.date
+    dates_source: str
+    platform_confirmed: bool = True
+    preinstalled_path: str = ""
+    fact_sources: Mapping[str, str | None] = field(default=_NO_FACTS, hash=False, compare=False)
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def python(self) -> str:
+        """The Python version as text, e.g. ``"3.11"``."""
+        return f"{self.python_version[0]}.{self.python_version[1]}"
+
+    def status(self, today: dt.date) -> RuntimeStatus:
+        """Return the lifecycle state on ``today``: the latest date reached wins, then preview."""
+        if self.block_update is not None and today >= self.block_update:
+            return RuntimeStatus.UPDATE_BLOCKED
+        if self.block_create is not None and today >= self.block_create:
+            return RuntimeStatus.CREATE_BLOCKED
+        if self.deprecated is not None and today >= self.deprecated:
+            return RuntimeStatus.DEPRECATED
+        if self.preview:
+            return RuntimeStatus.PREVIEW
+        return RuntimeStatus.SUPPORTED
+
+    def provider_of(self, module_root: str) -> Preinstalled | None:
+        """Return the confirmed preinstalled distribution providing this top-level module."""
+        root = module_root.split(".", 1)[0]
+        for dist in self.preinstalled:
+            if dist.confirmed and root in dist.modules:
+                return dist
+        return None
+
+    def is_stdlib(self, module_root: str) -> bool:
+        """Tell whether the top-level module of ``module_root`` is in this Python's stdlib."""
+        return module_root.split(".", 1)[0] in self.stdlib
+
+    def removed_module(self, module: str) -> RemovedModule | None:
+        """Return the stdlib removal affecting ``module`` (or a parent package) here."""
+        parts = module.split(".")
+        removed = _removed_modules()
+        for end in range(len(parts), 0, -1):
+            hit = removed.get(".".join(parts[:end]))
+            if hit is not None and hit.removed_in <= self.python_version:
+                return hit
+        return None
+
+
+def _data() -> Traversable:
+    return resources.files("lambdalint.runtime") / "data"
+
+
+def _json(name: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((_data() / name).read_text(encoding="utf-8"))
+    return doc
+
+
+def _pair(text: str) -> tuple[int, int]:
+    major, minor = text.split(".")
+    return int(major), int(minor)
+
+
+def _date(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def _source(raw: dict[str, Any]) -> Source:
+    return Source(id=raw["id"], title=raw["title"], ref=raw.get("url") or raw["ref"])
+
+
+def _preinstalled(raw: dict[str, Any]) -> Preinstalled:
+    observations = tuple(
+        Observation(
+            version=o["version"],
+            date=dt.date.fromisoformat(o["date"]),
+            architecture=o["architecture"],
+            source=o["source"],
+        )
+        for o in raw["observations"]
+    )
+    return Preinstalled(
+        name=raw["name"],
+        normalized=canonicalize_name(raw["name"]),
+        modules=tuple(raw["modules"]),
+        confirmed=raw["confirmed"],
+        source=raw["source"],
+        observations=observations,
+        note=raw.get("note", ""),
+    )
+
+
+@cache
+def _stdlib(version: str) -> frozenset[str]:
+    text = (_data() / "stdlib" / f"{version}.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@lru_cache(maxsize=1)
+def _removed_document() -> dict[str, Any]:
+    return _json("removed_stdlib.json")
+
+
+@lru_cache(maxsize=1)
+def _removed_modules() -> Mapping[str, RemovedModule]:
+    modules = {
+        name: RemovedModule(
+            name=name,
+            removed_in=_pair(raw["removed_in"]),
+            replacement=raw["replacement"],
+            distribution=raw["distribution"],
+            source=raw["source"],
+            alternatives=tuple(raw.get("alternatives", ())),
+            distribution_source=raw.get("distribution_source"),
+        )
+        for name, raw in _removed_document()["modules"].items()
+    }
+    return MappingProxyType(modules)
+
+
+def _runtime(raw: dict[str, Any]) -> Runtime:
+    sources = {s["id"]: _source(s) for s in _removed_document()["sources"]}
+    sources.update({s["id"]: _source(s) for s in raw["sources"]})
+    fact_sources = {
+        key.removesuffix("_source"): value for key, value in raw.items() if key.endswith("_source")
+    }
+    return Runtime(
+        name=raw["name"],
+        python_version=_pair(raw["python_version"]),
+        os=raw["os"],
+        glibc=_pair(raw["glibc"]),
+        architectures=tuple(raw["architectures"]),
+        preview=raw["preview"],
+        released=_date(raw["released"]),
+        deprecated=_date(raw["deprecated"]),
+        block_create=_date(raw["block_create"]),
+        block_update=_date(raw["block_update"]),
+        successor=raw["successor"],
+        sys_path=tuple(raw["sys_path"]),
+        preinstalled=tuple(_preinstalled(p) for p in raw["preinstalled"]),
+        stdlib=_stdlib(raw["stdlib"]),
+        sources=MappingProxyType(sources),
+        as_of=dt.date.fromisoformat(raw["as_of"]),
+        dates_source=raw["dates_source"],
+        platform_confirmed=raw["platform_confirmed"],
+        preinstalled_path=raw["preinstalled_path"],
+        fact_sources=MappingProxyType(fact_sources),
+        notes=tuple(Note(text=n["text"], source=n["source"]) for n in raw["notes"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def runtime_names() -> tuple[str, ...]:
+    """Return the name of every runtime lambdalint knows, oldest Python first."""
+    names = [
+        entry.name.removesuffix(".json")
+        for entry in _data().iterdir()
+        if entry.name.startswith(_PREFIX) and entry.name.endswith(".json")
+    ]
+    return tuple(sorted(names, key=lambda n: _pair(n.removeprefix(_PREFIX))))
+
+
+@cache
+def load_runtime(name: str) -> Runtime:
+    """Return the runtime called ``name`` (``python3.11``; a bare ``3.11`` works too)."""
+    key = name.strip().lower()
+    if not key.startswith(_PREFIX):
+        key = _PREFIX + key
+    known = runtime_names()
+    if key not in known:
+        raise UnknownRuntimeError(f"unknown runtime {name!r}; known runtimes: {', '.join(known)}")
+    return _runtime(_json(f"{key}.json"))
+
+
+def all_runtimes() -> tuple[Runtime, ...]:
+    """Return every known runtime, oldest Python first."""
+    return tuple(load_runtime(name) for name in runtime_names())
+
+
+def default_runtime_name() -> str:
+    """Return the name of the newest runtime that is not a preview."""
+    return next(rt.name for rt in reversed(all_runtimes()) if not rt.preview)

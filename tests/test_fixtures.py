@@ -1,0 +1,83 @@
+"""Snapshot tests: the real CLI's JSON output on each fixture equals its expected.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures"
+TODAY = "2026-12-04"
+
+# (fixture, extra CLI args, expected exit code with the default --fail-on error)
+CASES = [
+    ("founding", ["--runtime", "python3.11"], 0),
+    ("founding-requests", ["--runtime", "python3.11"], 1),
+    ("founding-pandas", ["--runtime", "python3.11"], 0),
+    ("stdlib-removed", [], 1),
+    ("unused-requirements", [], 0),
+    ("vendored", [], 0),
+    ("optional-imports", [], 1),
+    ("syntax-py39", [], 1),
+    ("clean", [], 0),
+    ("bad-input", [], 1),
+]
+
+
+def run_cli(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed command line as a user would, with a fixed date."""
+    full_env = {**os.environ, "LAMBDALINT_TODAY": TODAY, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "lambdalint", *args],
+        cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+@pytest.mark.parametrize(("case", "args", "exit_code"), CASES, ids=[c[0] for c in CASES])
+def test_fixture_matches_expected(case, args, exit_code, update_expected):
+    """Each fixture's JSON report equals the reviewed oracle and the exit code is right."""
+    result = run_cli("check", f"fixtures/{case}", "--format", "json", *args)
+    assert result.returncode == exit_code, result.stderr
+    assert result.stderr == ""
+    actual = json.loads(result.stdout)
+    oracle = FIXTURES / case / "expected.json"
+    if update_expected:
+        oracle.write_text(json.dumps(actual, indent=2) + "\n", encoding="utf-8")
+    assert actual == json.loads(oracle.read_text(encoding="utf-8"))
+
+
+def test_every_fixture_is_in_the_table():
+    """A fixture folder without a row in CASES would silently go untested."""
+    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    assert folders == {c[0] for c in CASES}
+
+
+def test_every_fixture_explains_itself():
+    """Each fixture carries a README saying why it exists and what it expects."""
+    for case, _args, _code in CASES:
+        assert (FIXTURES / case / "README.md").is_file(), case
+
+
+def test_every_rule_fires_somewhere():
+    """Every registered rule is proven by at least one fixture oracle."""
+    from lambdalint.checks import RULES
+
+    fired = {
+        f["rule"]
+        for case, _args, _code in CASES
+        for fn in json.loads((FIXTURES / case / "expected.json").read_text())["functions"]
+        for f in fn["findings"]
+    }
+    untested = {r.slug for r in RULES} - fired - {"handler-not-found"}  # needs IaC: unit-tested
+    assert untested == set()
+
+
+def test_clean_fixture_is_silent():
+    """The clean fixture proves the rules can stay silent."""
+    data = json.loads((FIXTURES / "clean" / "expected.json").read_text())
+    assert data["summary"]["findings"] == 0
