@@ -54,7 +54,7 @@ def run(paths: Sequence[Path], config: Config, today: datetime.date | None = Non
     if config.runtime is None and any(f.runtime is None for f in functions):
         notes.append(f"no runtime given: assumed {default_runtime_name()} (use --runtime)")
     day = today or reference_date()
-    reports = [_analyse(fn, root, config, rules, day) for fn in functions]
+    reports = [analyse(fn, root, config, rules, day) for fn in functions]
     if not functions:
         notes.append("no Lambda function found (a folder with a handler or requirements file)")
     return Report(functions=tuple(reports), notes=tuple(notes))
@@ -115,7 +115,7 @@ def _named(functions: list[Function]) -> list[Function]:
     ]
 
 
-def _analyse(
+def analyse(
     function: Function, root: Path, config: Config, rules: tuple[Rule, ...], today: datetime.date
 ) -> FunctionReport:
     runtime = resolve_runtime(config.runtime or function.runtime or default_runtime_name())

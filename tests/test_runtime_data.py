@@ -123,12 +123,19 @@ def test_os_and_glibc_per_family(name, os, glibc):
 
 
 def test_preview_runtime_is_marked_and_unconfirmed():
-    """python3.15 is a preview with unknown lifecycle dates and presumed platform facts."""
+    """python3.15 is a preview: unknown dates, presumed platform, only the SDK set confirmed.
+
+    AWS documents that every Python runtime includes boto3 and its dependencies, so those
+    count as provided; everything else on the preview stays unconfirmed.
+    """
     runtime = load_runtime("python3.15")
     assert runtime.preview
     assert (runtime.deprecated, runtime.block_create, runtime.block_update) == (None, None, None)
     assert not runtime.platform_confirmed
-    assert not any(dist.confirmed for dist in runtime.preinstalled)
+    confirmed = {dist.name for dist in runtime.preinstalled if dist.confirmed}
+    assert confirmed == {
+        "boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3",
+    }
 
 
 @pytest.mark.parametrize(
@@ -163,7 +170,7 @@ def test_status_on_a_given_day(name, today, expected):
         ("python3.12", "six", "six"),
         ("python3.12", "pip", None),
         ("python3.12", "awslambdaric", None),
-        ("python3.15", "boto3", None),
+        ("python3.15", "boto3", "boto3"),
     ],
 )
 def test_provider_of(name, module, expected):

@@ -19,7 +19,8 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         removed = facts.runtime.removed_module(ref.module)
         if removed is None:
             continue
-        if removed.distribution and canonicalize_name(removed.distribution) in restored:
+        restorers = (removed.distribution or "", *removed.alternatives)
+        if any(canonicalize_name(name) in restored for name in restorers if name):
             continue
         if ref.optional:
             continue

@@ -54,8 +54,8 @@ def scan_code(
     imports: list[ImportRef] = []
     issues: list[SyntaxIssue] = []
     definitions: dict[str, frozenset[str]] = {}
-    for path, rel_parts in zip(paths, parts, strict=True):
-        rel = relative(path, root)
+    files = tuple(_relative(p, root) for p in paths)
+    for path, rel, rel_parts in zip(paths, files, parts, strict=True):
         tree, source = _parse(path, rel, target, findings)
         if tree is None:
             continue
@@ -68,11 +68,16 @@ def scan_code(
     return CodeScan(
         imports=tuple(imports),
         local_modules=frozenset(local),
-        files=tuple(relative(p, root) for p in paths),
+        files=files,
         definitions=MappingProxyType(definitions),
         syntax_issues=tuple(issues),
         findings=tuple(findings),
     )
+
+
+def _relative(path: Path, root: Path) -> str:
+    """Name a file by where it sits, not by where a symlink points."""
+    return f"{relative(path.parent, root)}/{path.name}"
 
 
 def _pruned(path: Path, name: str) -> bool:
@@ -166,7 +171,7 @@ def _decode(path: Path) -> tuple[str | None, int | None, int | None, str]:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return None, None, None, data.decode(encoding)
     except SyntaxError as exc:
-        return f"bad encoding declaration: {exc.msg}", exc.lineno, None, ""
+        return f"bad encoding declaration: {exc.msg}", exc.lineno or 1, None, ""
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return f"cannot decode as {exc.encoding}: {exc.reason}", line, None, ""

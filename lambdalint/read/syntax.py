@@ -100,13 +100,11 @@ def _feature_version_issue(
 
 
 def _culprit(tree: ast.AST, exc: SyntaxError, kinds: tuple[type[ast.AST], ...]) -> ast.AST | None:
-    """Pick the innermost node of ``kinds`` around the error: the parser points at its end."""
+    """Pick the node of ``kinds`` the error is about: the parser points at or past its end."""
     where = (exc.lineno or 0, (exc.offset or 1) - 1)
-    around = [
-        node for node in ast.walk(tree) if kinds and isinstance(node, kinds)
-        and _start(node, 0) <= where <= _end(node)
-    ]
-    return max(around, key=_start, default=None)
+    nodes = [n for n in ast.walk(tree) if kinds and isinstance(n, kinds) and _start(n, 0) <= where]
+    inside = [n for n in nodes if where <= _end(n)]  # else it points just past the node
+    return max(inside, key=_start, default=None) or max(nodes, key=_end, default=None)
 
 
 def _end(node: ast.AST) -> tuple[int, int]:

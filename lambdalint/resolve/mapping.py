@@ -114,6 +114,10 @@ class ModuleMap:
             hit = self._requirements.get(canonicalize_name(dist))
             if hit is not None:
                 return hit
+        if "." in module:  # `from google.cloud import storage` names a namespace package
+            for requirement in self._requirements.values():
+                if any(m.startswith(module + ".") for m in self.modules_of(requirement)):
+                    return requirement
         return None
 
     def modules_of(self, requirement: Requirement) -> tuple[str, ...]:

@@ -1,8 +1,7 @@
 """The embedded model of AWS Lambda's managed Python runtimes.
 
-The facts live in package data (``data/python3.X.json``, ``data/stdlib/<X.Y>.txt``,
-``data/removed_stdlib.json``), each with the source it came from; this module only reads them.
-Nothing here probes the host or the network.
+Facts live in package data (``data/python3.X.json``, ``data/stdlib/<X.Y>.txt``,
+``data/removed_stdlib.json``), each with its source; this module only reads them, never the host.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 _PREFIX = "python"
-_NO_FACTS: Mapping[str, str | None] = MappingProxyType({})
 
 
 class UnknownRuntimeError(ValueError):
@@ -120,9 +118,9 @@ class Runtime:
     sources: Mapping[str, Source] = field(hash=False, compare=False, repr=False)
     as_of: dt.date
     dates_source: str
+    fact_sources: Mapping[str, str | None] = field(hash=False, compare=False, repr=False)
     platform_confirmed: bool = True
     preinstalled_path: str = ""
-    fact_sources: Mapping[str, str | None] = field(default=_NO_FACTS, hash=False, compare=False)
     notes: tuple[Note, ...] = ()
 
     @property

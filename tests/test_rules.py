@@ -1,0 +1,168 @@
+"""Rules in isolation: small function folders built in tmp_path, analysed with a fixed date."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from lambdalint.checks import RULES
+from lambdalint.config import Config
+from lambdalint.engine import analyse
+from lambdalint.model import Function, PackageType
+
+TODAY = datetime.date(2026, 12, 4)
+
+
+def findings(tmp_path: Path, files: dict[str, str], runtime: str = "python3.12",
+             today: datetime.date = TODAY, **fields):
+    """Write ``files`` into a function folder and return (rule, message) pairs."""
+    for name, text in files.items():
+        path = tmp_path / "fn" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    function = Function(name="fn", code_dir=tmp_path / "fn", **fields)
+    report = analyse(function, tmp_path, Config(runtime=runtime), RULES, today)
+    return report
+
+
+def rules_of(report) -> list[str]:
+    """The slugs of a report's findings, in order."""
+    return [f.rule for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("handler", "expected"),
+    [
+        ("app.handler", []),
+        ("app.missing", ["handler-not-found"]),
+        ("nope.handler", ["handler-not-found"]),
+        ("pkg.mod.handler", []),
+        ("pkg/mod.handler", []),
+    ],
+)
+def test_handler_not_found(tmp_path, handler, expected):
+    """A known handler must name a module at the package root and a top-level function in it."""
+    report = findings(
+        tmp_path,
+        {"app.py": "def handler(event, context):\n    return 1\n",
+         "pkg/__init__.py": "", "pkg/mod.py": "handler = lambda e, c: 1\n"},
+        handler=handler, handler_known=True,
+    )
+    assert rules_of(report) == expected
+
+
+def test_inferred_handler_is_not_checked(tmp_path):
+    """A handler lambdalint only guessed is shown but never reported missing."""
+    report = findings(tmp_path, {"index.py": "def handler(event, context):\n    return 1\n"})
+    assert report.function.handler == "index.handler"
+    assert rules_of(report) == []
+
+
+@pytest.mark.parametrize(
+    ("runtime", "today", "severity", "fragment"),
+    [
+        ("python3.14", TODAY, None, None),
+        ("python3.11", TODAY, None, None),
+        ("python3.11", datetime.date(2027, 1, 1), "info", "will be deprecated on 2027-06-30"),
+        ("python3.10", TODAY, "warning", "is deprecated"),
+        ("python3.9", TODAY, "warning", "is deprecated"),
+        ("python3.9", datetime.date(2027, 2, 1), "error", "blocks function create"),
+        ("python3.9", datetime.date(2027, 3, 3), "error", "blocks function create and update"),
+        ("python3.7", TODAY, "error", "blocks function create"),
+        ("python3.15", TODAY, "warning", "preview"),
+    ],
+)
+def test_deprecated_runtime(tmp_path, runtime, today, severity, fragment):
+    """Lifecycle findings follow the dates in the runtime data, seen from the given day."""
+    report = findings(tmp_path, {"app.py": "import json\n"}, runtime=runtime, today=today)
+    hits = [f for f in report.findings if f.rule == "deprecated-runtime"]
+    if severity is None:
+        assert hits == []
+    else:
+        assert [f.severity.value for f in hits] == [severity]
+        assert fragment in hits[0].message
+
+
+@pytest.mark.parametrize(
+    ("requirements", "code", "expected"),
+    [
+        ("", "import requests\n", ["missing-dependency"]),
+        ("requests\n", "import requests\n", []),
+        ("", "try:\n    import requests\nexcept ImportError:\n    requests = None\n", []),
+        ("", "def f():\n    import pandas\n", ["missing-dependency"]),
+        ("", "import tomllib\n", []),
+        ("", "import six, urllib3, dateutil, jmespath, botocore, s3transfer\n", []),
+        ("pyyaml\n", "import yaml\n", []),
+        ("", "import yaml  # lambdalint: ignore[missing-dependency]\n", []),
+        ("", "import yaml  # lambdalint: ignore[unused-requirement]\n", ["missing-dependency"]),
+        ("", "import yaml  # lambdalint: ignore\n", []),
+        ('tomli; python_version < "3.11"\n', "import tomli\n", ["missing-dependency"]),
+        ('uvloop; platform_machine == "aarch64"\n', "import uvloop\n", ["missing-dependency"]),
+        ("google-cloud-storage\n", "from google.cloud import storage\n", []),
+    ],
+)
+def test_missing_dependency(tmp_path, requirements, code, expected):
+    """Imports are checked against requirements (markers for the target), runtime and stdlib."""
+    files = {"app.py": code}
+    if requirements:
+        files["requirements.txt"] = requirements
+    report = findings(tmp_path, files)
+    assert [r for r in rules_of(report) if r != "unused-requirement"] == expected
+
+
+def test_markers_are_evaluated_for_the_target_not_the_host(tmp_path):
+    """A python_version marker true on the host but false on python3.9 means not installed."""
+    report = findings(tmp_path, {"requirements.txt": 'tomli; python_version >= "3.11"\n',
+                                 "app.py": "import tomli\n"}, runtime="python3.9")
+    assert "missing-dependency" in rules_of(report)
+
+
+def test_requirements_that_are_never_installed_do_not_provide(tmp_path):
+    """When the packaging never installs requirements, a declared import is still missing."""
+    report = findings(tmp_path, {"requirements.txt": "requests\n", "app.py": "import requests\n"},
+                      installs_requirements=False, packaging="terraform archive_file")
+    missing = [f for f in report.findings if f.rule == "missing-dependency"]
+    assert len(missing) == 1
+    assert "terraform archive_file never installs" in missing[0].message
+
+
+@pytest.mark.parametrize(
+    ("installs", "expected"),
+    [
+        (True, ["runtime-provided"]),
+        (False, ["runtime-provided", "runtime-version-mismatch"]),
+        (None, ["runtime-provided", "runtime-version-mismatch"]),
+    ],
+)
+def test_runtime_sdk_version(tmp_path, installs, expected):
+    """The observed runtime boto3 is compared with the specifier only when nothing installs it."""
+    report = findings(tmp_path, {"requirements.txt": "boto3>=99\n", "app.py": "import boto3\n"},
+                      runtime="python3.11", installs_requirements=installs)
+    assert sorted(rules_of(report)) == expected
+
+
+def test_image_functions_plan_a_container(tmp_path):
+    """Image-packaged functions get a container plan."""
+    report = findings(tmp_path, {"requirements.txt": "requests\n", "app.py": "import requests\n"},
+                      package_type=PackageType.IMAGE)
+    assert report.plan.strategy == "container"
+    assert report.plan.distributions == ("requests",)
+
+
+def test_plan_uses_target_platform_tags(tmp_path):
+    """AL2023 arm64 targets get aarch64 manylinux tags up to 2_34 and --no-compile."""
+    report = findings(tmp_path, {"requirements.txt": "requests\n", "app.py": "import requests\n"},
+                      runtime="python3.12", architecture="arm64")
+    command = report.plan.commands[0]
+    assert "--platform manylinux_2_34_aarch64" in command
+    assert "--python-version 3.12" in command
+    assert "--no-compile" in command
+    assert "x86_64" not in command
+
+
+def test_every_rule_has_a_unique_slug_and_code():
+    """Slugs and codes are the contract: no duplicates."""
+    assert len({r.slug for r in RULES}) == len(RULES)
+    assert len({r.code for r in RULES}) == len(RULES)
