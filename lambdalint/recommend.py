@@ -31,7 +31,7 @@ def plan(facts: FunctionFacts) -> Plan:
         return Plan("none", reason="the runtime provides every third-party module the code imports")
     files = [f for f in facts.requirement_files if f.endswith((".txt", ".in"))]
     left_to_runtime = [r.name for r in facts.installed_requirements
-                       if facts.shipped(r.normalized) is not None]
+                       if r.direct and facts.shipped(r.normalized) is not None]
     if files and not left_to_runtime:
         sources = [f"-r {files[0]}"]
     else:  # name what to ship, so the runtime's packages are not vendored again

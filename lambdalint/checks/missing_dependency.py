@@ -33,13 +33,16 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
 
 
 def _missing(rule: Rule, facts: FunctionFacts, ref: ImportRef, why: str) -> Finding:
-    when = "at cold start" if ref.top_level else "when this code path runs"
+    effect = (
+        "the function fails at cold start with Runtime.ImportModuleError"
+        if ref.top_level
+        else "this code path raises ModuleNotFoundError when it runs"
+    )
     dists = " or ".join(candidates_for(ref.module))
     return rule.finding(
         facts,
         ref.location,
-        f"'{ref.module}' is not provided in {facts.runtime.name}: {why}; the import fails "
-        f"{when} with Runtime.ImportModuleError",
+        f"'{ref.module}' is not provided in {facts.runtime.name}: {why}; {effect}",
         f"Add {dists} to the function's requirements and make sure the packaging installs them.",
     )
 

@@ -33,16 +33,25 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
                        "again ships a second copy that shadows the runtime's")
             fix = _bundle_fix(shipped.name)
         yield rule.finding(facts, requirement.location, message, fix)
+    vendored = {d.normalized for d in facts.vendored}
     for dist in facts.vendored:
         shipped = facts.shipped(dist.normalized)
-        if shipped is not None:
+        if shipped is None:
+            continue
+        message = (f"{dist.name} {dist.version or ''} is vendored in the function although "
+                   f"{runtime.name} ships it ({observed(facts, shipped)}); the vendored copy wins")
+        partners = [name for name in SDK_SET if name not in vendored]
+        if dist.normalized in SDK_SET and partners:
             yield rule.finding(
-                facts,
-                dist.location,
-                f"{dist.name} {dist.version or ''} is vendored in the function although "
-                f"{runtime.name} ships it ({observed(facts, shipped)}); the vendored copy wins",
-                _bundle_fix(shipped.name),
+                facts, dist.location,
+                f"{message}, but {', '.join(partners)} {'is' if len(partners) == 1 else 'are'} "
+                "not vendored with it, so it runs against the runtime's older copies and can "
+                "fail to import or call APIs they lack",
+                "Vendor boto3, botocore and s3transfer together, or remove all three.",
+                Severity.WARNING,
             )
+        else:
+            yield rule.finding(facts, dist.location, message, _bundle_fix(shipped.name))
 
 
 def observed(facts: FunctionFacts, shipped: Preinstalled) -> str:

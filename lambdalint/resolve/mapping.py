@@ -17,7 +17,7 @@ from importlib import resources
 from packaging.utils import NormalizedName, canonicalize_name
 
 from lambdalint.model import Requirement, VendoredDist
-from lambdalint.runtime.model import Runtime
+from lambdalint.runtime.model import Runtime, restored_by
 
 
 class ProvidedBy(StrEnum):
@@ -128,7 +128,7 @@ class ModuleMap:
         for shipped in self._runtime.preinstalled:
             if shipped.normalized == requirement.normalized:
                 return shipped.modules
-        return guessed_modules(requirement.name)
+        return restored_by(requirement.name) or guessed_modules(requirement.name)
 
 
 def candidates_for(module: str) -> tuple[str, ...]:

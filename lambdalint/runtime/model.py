@@ -236,6 +236,16 @@ def _removed_modules() -> Mapping[str, RemovedModule]:
     return MappingProxyType(modules)
 
 
+def restored_by(distribution: str) -> tuple[str, ...]:
+    """Removed stdlib modules that ``distribution`` (any spelling) puts back."""
+    wanted = canonicalize_name(distribution)
+    return tuple(
+        name
+        for name, removed in _removed_modules().items()
+        if wanted in {canonicalize_name(d) for d in (removed.distribution, *removed.alternatives) if d}
+    )
+
+
 def _runtime(raw: dict[str, Any]) -> Runtime:
     sources = {s["id"]: _source(s) for s in _removed_document()["sources"]}
     sources.update({s["id"]: _source(s) for s in raw["sources"]})
