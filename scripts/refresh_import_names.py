@@ -1,4 +1,3 @@
-# Copyright 2026 lambdalint developers; MIT licence.
 """Check lambdalint's fallback import-name table against the wheels it describes.
 
 For every distribution named in ``lambdalint/resolve/data/import_names.json`` this script runs
