@@ -1,3 +1,3 @@
-"""lambdalint: will this Lambda function's dependencies be there at cold start?"""
+"""lambdalint: are a Lambda function's dependencies there at cold start, and at what cost."""
 
 __version__ = "0.1.0"

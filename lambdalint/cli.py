@@ -36,22 +36,33 @@ def check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to scan.")] = None,
     runtime: Annotated[str | None, typer.Option(help="Target runtime, e.g. python3.12.")] = None,
     arch: Annotated[str | None, typer.Option(help="x86_64 or arm64.")] = None,
-    select: Annotated[list[str] | None, typer.Option(help="Only these rules (slug or code).")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules (slug or code).")] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="Only these rules (slug or code).")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Skip these rules (slug or code).")
+    ] = None,
     output_format: Annotated[str | None, typer.Option("--format", help="text or json.")] = None,
     output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
     fail_on: Annotated[
         str | None, typer.Option(help="Exit 1 at or above: error, warning, info, never.")
     ] = None,
-    quiet: Annotated[bool, typer.Option(help="Text output: hide functions without findings.")] = False,
+    quiet: Annotated[
+        bool, typer.Option(help="Text output: hide functions without findings.")
+    ] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Check Lambda functions under PATHS (default: the current folder)."""
     targets = paths or [Path()]
     try:
         config = load_config(targets[0]).merged(
-            runtime=runtime, arch=arch, select=tuple(select or ()), ignore=tuple(ignore or ()),
-            format=output_format, output=str(output) if output else None, fail_on=fail_on,
+            runtime=runtime,
+            arch=arch,
+            select=tuple(select or ()),
+            ignore=tuple(ignore or ()),
+            format=output_format,
+            output=str(output) if output else None,
+            fail_on=fail_on,
         )
         from lambdalint import engine  # noqa: PLC0415 - deferred: keeps --help fast
 

@@ -91,8 +91,12 @@ def _settings(table: dict[str, Any], path: Path) -> dict[str, Any]:
                 raise ConfigError(f"{path}: '{raw_key}' must be true or false")
             settings[key] = value
         else:
-            known = ", ".join(sorted(k.replace("_", "-") for k in _LIST_KEYS | _STR_KEYS | _BOOL_KEYS))
-            raise ConfigError(f"{path}: unknown key '{raw_key}' in lambdalint settings (known: {known})")
+            known = ", ".join(
+                sorted(k.replace("_", "-") for k in _LIST_KEYS | _STR_KEYS | _BOOL_KEYS)
+            )
+            raise ConfigError(
+                f"{path}: unknown key '{raw_key}' in lambdalint settings (known: {known})"
+            )
     return settings
 
 

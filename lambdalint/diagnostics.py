@@ -24,7 +24,9 @@ def locate(path: Path, root: Path, line: int | None = None, column: int | None =
 
 
 def parse_error(
-    location: Location, message: str, fix: str = "Fix the file; lambdalint skipped what it could not read.",
+    location: Location,
+    message: str,
+    fix: str = "Fix the file; lambdalint skipped what it could not read.",
     function: str | None = None,
 ) -> Finding:
     """A ``parse-error`` finding: the scan goes on without the unreadable part."""

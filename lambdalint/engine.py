@@ -77,7 +77,8 @@ def selected_rules(config: Config) -> tuple[Rule, ...]:
         if not any(_matches(rule, entry) for rule in RULES):
             raise ConfigError(f"unknown rule '{entry}' in select/ignore (see `lambdalint rules`)")
     return tuple(
-        rule for rule in RULES
+        rule
+        for rule in RULES
         if (not config.select or any(_matches(rule, e) for e in config.select))
         and not any(_matches(rule, e) for e in config.ignore)
     )
@@ -92,7 +93,9 @@ def resolve_runtime(name: str) -> Runtime:
 
 
 def _matches(rule: Rule, entry: str) -> bool:
-    return entry == rule.slug or (entry.upper().startswith("LL") and rule.code.startswith(entry.upper()))
+    return entry == rule.slug or (
+        entry.upper().startswith("LL") and rule.code.startswith(entry.upper())
+    )
 
 
 def _discover(paths: Sequence[Path], root: Path) -> list[Function]:
@@ -110,18 +113,19 @@ def _discover(paths: Sequence[Path], root: Path) -> list[Function]:
 def _named(functions: list[Function]) -> list[Function]:
     """Functions whose folder names clash are named by their path instead."""
     counts = Counter(f.name for f in functions)
-    return [
-        f if counts[f.name] == 1 else replace(f, name=f.code_dir.as_posix()) for f in functions
-    ]
+    return [f if counts[f.name] == 1 else replace(f, name=f.code_dir.as_posix()) for f in functions]
 
 
 def analyse(
     function: Function, root: Path, config: Config, rules: tuple[Rule, ...], today: datetime.date
 ) -> FunctionReport:
+    """Read one function, run the rules over its facts, and plan its packaging."""
     runtime = resolve_runtime(config.runtime or function.runtime or default_runtime_name())
     arch = config.arch or function.architecture
     if arch not in runtime.architectures:
-        raise ConfigError(f"{runtime.name} does not run on {arch} (only {', '.join(runtime.architectures)})")
+        raise ConfigError(
+            f"{runtime.name} does not run on {arch} (only {', '.join(runtime.architectures)})"
+        )
     path = relative(function.code_dir, root)
     vendored = scan_vendored(function.code_dir, root)
     requirements = read_requirements(function.code_dir, root)

@@ -21,17 +21,23 @@ def platform_tags(glibc: tuple[int, int], architecture: str) -> tuple[str, ...]:
 
 def plan(facts: FunctionFacts) -> Plan:
     """Nothing to ship, a zip with vendored requirements, or the image the IaC asks for."""
-    declared = [r for r in facts.installed_requirements
-                if r.direct and facts.shipped(r.normalized) is None]
+    declared = [
+        r for r in facts.installed_requirements if r.direct and facts.shipped(r.normalized) is None
+    ]
     undeclared = _undeclared(facts)
     needed = tuple(dict.fromkeys([r.name for r in declared] + list(undeclared)))
     if facts.function.package_type is PackageType.IMAGE:
-        return Plan("container", distributions=needed, reason="the function is deployed as an image")
+        return Plan(
+            "container", distributions=needed, reason="the function is deployed as an image"
+        )
     if not needed:
         return Plan("none", reason="the runtime provides every third-party module the code imports")
     files = [f for f in facts.requirement_files if f.endswith((".txt", ".in"))]
-    left_to_runtime = [r.name for r in facts.installed_requirements
-                       if r.direct and facts.shipped(r.normalized) is not None]
+    left_to_runtime = [
+        r.name
+        for r in facts.installed_requirements
+        if r.direct and facts.shipped(r.normalized) is not None
+    ]
     if files and not left_to_runtime:
         sources = [f"-r {files[0]}"]
     else:  # name what to ship, so the runtime's packages are not vendored again

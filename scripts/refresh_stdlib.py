@@ -31,8 +31,9 @@ from pathlib import Path
 
 VERSIONS = ("3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15")
 OUT_DIR = Path(__file__).resolve().parent.parent / "lambdalint" / "runtime" / "data" / "stdlib"
-ARTIFACTS = frozenset({"lib", "test", "__phello__", "xxlimited", "xxlimited_35", "xxsubtype",
-                       "_xxtestfuzz"})
+ARTIFACTS = frozenset(
+    {"lib", "test", "__phello__", "xxlimited", "xxlimited_35", "xxsubtype", "_xxtestfuzz"}
+)
 ARTIFACT_PATTERN = re.compile(r"^_sysconfigdata_")
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from test_fixtures import REPO, run_cli
 
+from lambdalint.checks import RULES
+
 FOUNDING = "fixtures/founding-requests"
 
 
@@ -74,8 +76,9 @@ def test_text_report_names_file_line_and_fix():
 def test_output_file_gets_the_report(tmp_path):
     """--output writes the report to a file and prints nothing."""
     target = tmp_path / "report.json"
-    result = run_cli("check", FOUNDING, "--runtime", "python3.11", "--format", "json",
-                     "--output", str(target))
+    result = run_cli(
+        "check", FOUNDING, "--runtime", "python3.11", "--format", "json", "--output", str(target)
+    )
     assert result.stdout == ""
     assert json.loads(target.read_text())["summary"]["error"] == 1
 
@@ -117,8 +120,6 @@ def test_bad_config_is_exit_2(tmp_path, content, message):
 
 def test_rules_lists_every_rule_with_a_doc():
     """`lambdalint rules` lists each registered rule, and each has a page for `explain`."""
-    from lambdalint.checks import RULES
-
     listing = run_cli("rules").stdout
     for rule in RULES:
         assert rule.slug in listing
@@ -138,7 +139,9 @@ def test_runtimes_table_shows_status_relative_to_today():
     """`lambdalint runtimes` shows every runtime with status and days until its dates."""
     result = run_cli("runtimes")
     assert result.returncode == 0
-    lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("python")}
+    lines = {
+        line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("python")
+    }
     assert {f"python3.{m}" for m in range(8, 15)} <= set(lines)
     assert "deprecated" in lines["python3.9"]
     assert "supported" in lines["python3.12"]
@@ -154,8 +157,9 @@ def test_help_does_not_import_heavy_modules():
         "or m.startswith(('lambdalint.engine', 'lambdalint.checks', 'lambdalint.read'))]; "
         "print(heavy)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
     assert result.stdout.strip() == "[]"
 
 

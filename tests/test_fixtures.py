@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from lambdalint.checks import RULES
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 TODAY = "2026-12-04"
@@ -29,12 +31,19 @@ CASES = [
 ]
 
 
-def run_cli(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the installed command line as a user would, with a fixed date."""
     full_env = {**os.environ, "LAMBDALINT_TODAY": TODAY, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "lambdalint", *args],
-        cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -65,8 +74,6 @@ def test_every_fixture_explains_itself():
 
 def test_every_rule_fires_somewhere():
     """Every registered rule is proven by at least one fixture oracle."""
-    from lambdalint.checks import RULES
-
     fired = {
         f["rule"]
         for case, _args, _code in CASES

@@ -18,7 +18,8 @@ from test_fixtures import REPO
     ids=["ruff", "mypy"],
 )
 def test_tool_is_clean(command):
-    """ruff (broad rule set) and mypy --strict report nothing."""
-    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False,
-                            timeout=300)
+    """Ruff (broad rule set) and mypy --strict report nothing."""
+    result = subprocess.run(
+        command, cwd=REPO, capture_output=True, text=True, check=False, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -46,37 +46,56 @@ def refs(result: CodeScan) -> list[tuple[str, int | None, int | None, bool, bool
         ("def f():\n    import a\n", [("a", 2, 5, False, False, False)]),
         ("f = lambda: __import__('a')\n", [("a", 1, 13, False, False, True)]),
         ("class C:\n    import a\n", [("a", 2, 5, False, True, False)]),
-        ("if x:\n    import a\nelse:\n    import b\n",
-         [("a", 2, 5, False, True, False), ("b", 4, 5, False, True, False)]),
-        ("try:\n    import a\nexcept ImportError:\n    import b\n",
-         [("a", 2, 5, True, True, False), ("b", 4, 5, False, True, False)]),
-        ("try:\n    import a\nexcept (ValueError, ModuleNotFoundError):\n    pass\n",
-         [("a", 2, 5, True, True, False)]),
-        ("try:\n    import a\nexcept builtins.ImportError:\n    pass\n",
-         [("a", 2, 5, True, True, False)]),
+        (
+            "if x:\n    import a\nelse:\n    import b\n",
+            [("a", 2, 5, False, True, False), ("b", 4, 5, False, True, False)],
+        ),
+        (
+            "try:\n    import a\nexcept ImportError:\n    import b\n",
+            [("a", 2, 5, True, True, False), ("b", 4, 5, False, True, False)],
+        ),
+        (
+            "try:\n    import a\nexcept (ValueError, ModuleNotFoundError):\n    pass\n",
+            [("a", 2, 5, True, True, False)],
+        ),
+        (
+            "try:\n    import a\nexcept builtins.ImportError:\n    pass\n",
+            [("a", 2, 5, True, True, False)],
+        ),
         ("try:\n    import a\nexcept:\n    pass\n", [("a", 2, 5, True, True, False)]),
         ("try:\n    import a\nexcept Exception:\n    pass\n", [("a", 2, 5, True, True, False)]),
-        ("try:\n    import a\nexcept BaseException:\n    pass\n",
-         [("a", 2, 5, True, True, False)]),
+        ("try:\n    import a\nexcept BaseException:\n    pass\n", [("a", 2, 5, True, True, False)]),
         ("try:\n    import a\nexcept KeyError:\n    pass\n", [("a", 2, 5, False, True, False)]),
-        ("try:\n    import a\nfinally:\n    import b\n",
-         [("a", 2, 5, False, True, False), ("b", 4, 5, False, True, False)]),
+        (
+            "try:\n    import a\nfinally:\n    import b\n",
+            [("a", 2, 5, False, True, False), ("b", 4, 5, False, True, False)],
+        ),
         ("try:\n    import a\nexcept* ImportError:\n    pass\n", [("a", 2, 5, True, True, False)]),
-        ("with contextlib.suppress(ImportError):\n    import a\n",
-         [("a", 2, 5, True, True, False)]),
+        (
+            "with contextlib.suppress(ImportError):\n    import a\n",
+            [("a", 2, 5, True, True, False)],
+        ),
         ("with suppress(KeyError):\n    import a\n", [("a", 2, 5, False, True, False)]),
-        ("if TYPE_CHECKING:\n    import a\nelse:\n    import b\n",
-         [("b", 4, 5, False, True, False)]),
+        (
+            "if TYPE_CHECKING:\n    import a\nelse:\n    import b\n",
+            [("b", 4, 5, False, True, False)],
+        ),
         ("if typing.TYPE_CHECKING:\n    import a\n", []),
-        ("import importlib\nimportlib.import_module('a.b')\n",
-         [("importlib", 1, 1, False, True, False), ("a.b", 2, 1, False, True, True)]),
+        (
+            "import importlib\nimportlib.import_module('a.b')\n",
+            [("importlib", 1, 1, False, True, False), ("a.b", 2, 1, False, True, True)],
+        ),
         ("import_module(name='a')\n", [("a", 1, 1, False, True, True)]),
         ("import_module('.a', 'pkg')\nimport_module(x)\n__import__('not-a-name')\n", []),
-        ("import a\nimport a\n",
-         [("a", 1, 1, False, True, False), ("a", 2, 1, False, True, False)]),
+        (
+            "import a\nimport a\n",
+            [("a", 1, 1, False, True, False), ("a", 2, 1, False, True, False)],
+        ),
         ("def f(x=__import__('a')):\n    pass\n", [("a", 1, 9, False, True, True)]),
-        ("async def f():\n    try:\n        import a\n    except ImportError:\n        pass\n",
-         [("a", 3, 9, True, False, False)]),
+        (
+            "async def f():\n    try:\n        import a\n    except ImportError:\n        pass\n",
+            [("a", 3, 9, True, False, False)],
+        ),
     ],
 )
 def test_import_table(tmp_path, source, expected):
@@ -98,31 +117,51 @@ def test_too_deep_for_the_host_parser_is_a_finding(tmp_path):
 
 def test_local_and_sibling_imports_are_dropped(tmp_path):
     """Imports of the function's own modules, src layout and same-directory siblings vanish."""
-    result = scan(tmp_path, {
-        "index.py": "import util, pkg.x, nsp, core, requests\n",
-        "util.py": "",
-        "pkg/__init__.py": "",
-        "nsp/mod.py": "import helper, json\n",
-        "nsp/helper.py": "",
-        "src/core/__init__.py": "",
-    })
+    result = scan(
+        tmp_path,
+        {
+            "index.py": "import util, pkg.x, nsp, core, requests\n",
+            "util.py": "",
+            "pkg/__init__.py": "",
+            "nsp/mod.py": "import helper, json\n",
+            "nsp/helper.py": "",
+            "src/core/__init__.py": "",
+        },
+    )
     assert result.local_modules == frozenset({"index", "util", "pkg", "nsp", "src", "core"})
     assert [(r.module, r.location.file) for r in result.imports] == [
-        ("requests", "fn/index.py"), ("json", "fn/nsp/mod.py"),
+        ("requests", "fn/index.py"),
+        ("json", "fn/nsp/mod.py"),
     ]
 
 
 def test_walk_skips_non_function_code(tmp_path):
     """Hidden, cache, metadata, virtualenv, node_modules, test and skipped code is not read."""
-    result = scan(tmp_path, {
-        "index.py": "",
-        ".hidden/a.py": "", "__pycache__/b.py": "", "x.dist-info/c.py": "",
-        "y.egg-info/d.py": "", "node_modules/e.py": "", "tests/f.py": "", "test/g.py": "",
-        "venv/lib/h.py": "", "env/Lib/i.py": "", "myenv/pyvenv.cfg": "", "myenv/j.py": "",
-        "test_k.py": "", "l_test.py": "", "conftest.py": "",
-        "requests/__init__.py": "import idna\n", "six.py": "import os\n",
-        "app/handlers.py": "", "envs/m.py": "",
-    }, skip=frozenset({"requests", "six"}))
+    result = scan(
+        tmp_path,
+        {
+            "index.py": "",
+            ".hidden/a.py": "",
+            "__pycache__/b.py": "",
+            "x.dist-info/c.py": "",
+            "y.egg-info/d.py": "",
+            "node_modules/e.py": "",
+            "tests/f.py": "",
+            "test/g.py": "",
+            "venv/lib/h.py": "",
+            "env/Lib/i.py": "",
+            "myenv/pyvenv.cfg": "",
+            "myenv/j.py": "",
+            "test_k.py": "",
+            "l_test.py": "",
+            "conftest.py": "",
+            "requests/__init__.py": "import idna\n",
+            "six.py": "import os\n",
+            "app/handlers.py": "",
+            "envs/m.py": "",
+        },
+        skip=frozenset({"requests", "six"}),
+    )
     assert result.files == ("fn/app/handlers.py", "fn/envs/m.py", "fn/index.py")
     assert result.local_modules == frozenset({"app", "envs", "index"})
     assert result.imports == ()
@@ -130,21 +169,40 @@ def test_walk_skips_non_function_code(tmp_path):
 
 def test_definitions(tmp_path):
     """Top-level bound names are recorded per dotted module, TYPE_CHECKING-only ones are not."""
-    result = scan(tmp_path, {
-        "index.py": (
-            "import os.path\nimport json as j\nfrom x import y, z as w\nfrom q import *\n"
-            "def handler(e, c):\n    inner = 1\nasync def ah():\n    pass\nclass K:\n    m = 1\n"
-            "a, (b, *c) = 1, (2, 3)\nd: int = 1\ne: int\nif TYPE_CHECKING:\n    import t\n"
-            "try:\n    import ujson as fast\nexcept ImportError:\n    fast = None\n"
-            "for i in range(3):\n    pass\nwith open('f') as fh:\n    g = 1\n"
-        ),
-        "app/__init__.py": "X = 1\n",
-        "app/handlers.py": "def main():\n    pass\n",
-        "src/svc/api.py": "def run():\n    pass\n",
-    })
-    assert result.definitions["index"] == frozenset({
-        "os", "j", "y", "w", "handler", "ah", "K", "a", "b", "c", "d", "fast", "i", "g",
-    })
+    result = scan(
+        tmp_path,
+        {
+            "index.py": (
+                "import os.path\nimport json as j\nfrom x import y, z as w\nfrom q import *\n"
+                "def handler(e, c):\n    inner = 1\nasync def ah():\n    pass\n"
+                "class K:\n    m = 1\n"
+                "a, (b, *c) = 1, (2, 3)\nd: int = 1\ne: int\nif TYPE_CHECKING:\n    import t\n"
+                "try:\n    import ujson as fast\nexcept ImportError:\n    fast = None\n"
+                "for i in range(3):\n    pass\nwith open('f') as fh:\n    g = 1\n"
+            ),
+            "app/__init__.py": "X = 1\n",
+            "app/handlers.py": "def main():\n    pass\n",
+            "src/svc/api.py": "def run():\n    pass\n",
+        },
+    )
+    assert result.definitions["index"] == frozenset(
+        {
+            "os",
+            "j",
+            "y",
+            "w",
+            "handler",
+            "ah",
+            "K",
+            "a",
+            "b",
+            "c",
+            "d",
+            "fast",
+            "i",
+            "g",
+        }
+    )
     assert result.definitions["app"] == frozenset({"X"})
     assert result.definitions["app.handlers"] == frozenset({"main"})
     assert result.definitions["src.svc.api"] == result.definitions["svc.api"] == {"run"}
@@ -171,7 +229,9 @@ def test_bad_input_is_a_finding(tmp_path, content, line, fragment):
     else:
         (finding,) = result.findings
         assert (finding.rule, finding.location.file, finding.location.line) == (
-            "parse-error", "fn/index.py", line,
+            "parse-error",
+            "fn/index.py",
+            line,
         )
         assert fragment in finding.message
         assert [r.module for r in result.imports] == ["b"]
@@ -208,7 +268,8 @@ def test_dangling_symlink_is_a_finding(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("target", "mentions_host"), [((3, 11), False), ((3, 99), True)],
+    ("target", "mentions_host"),
+    [((3, 11), False), ((3, 99), True)],
 )
 def test_host_parse_error_mentions_host_for_newer_targets(tmp_path, target, mentions_host):
     """Code the host cannot parse is a finding that blames the host when the target is newer."""

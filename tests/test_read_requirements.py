@@ -49,8 +49,10 @@ def _lines(root: Path, text: str, extra: dict[str, str | bytes] | None = None):
             'attrs; python_version < "3.12"\n',
             ("attrs", "", (), 'python_version < "3.12"', None, False, 1),
         ),
-        ("numpy==1.26 \\\n  ; platform_machine == 'x86_64'\n",
-         ("numpy", "==1.26", (), 'platform_machine == "x86_64"', None, False, 1)),
+        (
+            "numpy==1.26 \\\n  ; platform_machine == 'x86_64'\n",
+            ("numpy", "==1.26", (), 'platform_machine == "x86_64"', None, False, 1),
+        ),
         (
             "\n\nsix==1.16.0 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n",
             ("six", "==1.16.0", (), None, None, False, 3),
@@ -66,8 +68,15 @@ def _lines(root: Path, text: str, extra: dict[str, str | bytes] | None = None):
         ),
         (
             "git+https://h/r.git#egg=mylib[s3]&subdirectory=py ; sys_platform == 'linux'\n",
-            ("mylib", "", ("s3",), 'sys_platform == "linux"',
-             "git+https://h/r.git#egg=mylib[s3]&subdirectory=py", False, 1),
+            (
+                "mylib",
+                "",
+                ("s3",),
+                'sys_platform == "linux"',
+                "git+https://h/r.git#egg=mylib[s3]&subdirectory=py",
+                False,
+                1,
+            ),
         ),
         (
             "-e git+https://h/r.git#egg=tool\n",
@@ -84,8 +93,10 @@ def _lines(root: Path, text: str, extra: dict[str, str | bytes] | None = None):
             "https://h/wheels/Foo_Bar-1.0-py3-none-any.whl\n",
             ("foo-bar", "", (), None, "https://h/wheels/Foo_Bar-1.0-py3-none-any.whl", False, 1),
         ),
-        ("dist/x-2.0-py3-none-any.whl[cli]\n",
-         ("x", "", ("cli",), None, "dist/x-2.0-py3-none-any.whl[cli]", False, 1)),
+        (
+            "dist/x-2.0-py3-none-any.whl[cli]\n",
+            ("x", "", ("cli",), None, "dist/x-2.0-py3-none-any.whl[cli]", False, 1),
+        ),
         (
             "priv @ https://${TOKEN}@example.com/priv.whl\n",
             ("priv", "", (), None, "https://${TOKEN}@example.com/priv.whl", False, 1),
@@ -96,8 +107,15 @@ def test_line_syntax(tmp_path, text, expected):
     """Each requirement-line form becomes one Requirement with its parts and first line."""
     lib = {f"{FN}/lib/pyproject.toml": '[project]\nname = "shared_lib"\n'}
     (req,) = _lines(tmp_path, text, lib)
-    got = (req.name, req.specifier, req.extras, req.marker, req.url, req.editable,
-           req.location.line)
+    got = (
+        req.name,
+        req.specifier,
+        req.extras,
+        req.marker,
+        req.url,
+        req.editable,
+        req.location.line,
+    )
     assert got == expected
     assert req.location.file == f"{FN}/requirements.txt"
 
@@ -105,10 +123,19 @@ def test_line_syntax(tmp_path, text, expected):
 @pytest.mark.parametrize(
     "option",
     [
-        "--index-url https://pypi.example/simple", "-i https://pypi.example/simple",
-        "--extra-index-url https://x/simple", "--find-links ./wheels", "-f ./wheels",
-        "--trusted-host pypi.example", "--no-binary :all:", "--only-binary=:all:", "--pre",
-        "--prefer-binary", "--require-hashes", "--use-feature=truststore", "--made-up-option x",
+        "--index-url https://pypi.example/simple",
+        "-i https://pypi.example/simple",
+        "--extra-index-url https://x/simple",
+        "--find-links ./wheels",
+        "-f ./wheels",
+        "--trusted-host pypi.example",
+        "--no-binary :all:",
+        "--only-binary=:all:",
+        "--pre",
+        "--prefer-binary",
+        "--require-hashes",
+        "--use-feature=truststore",
+        "--made-up-option x",
     ],
 )
 def test_option_lines_are_skipped(tmp_path, option):
@@ -128,23 +155,37 @@ def test_normalized_name(tmp_path):
     [
         (
             {"requirements.txt": "a\n-r base.txt\nb\n", "base.txt": "x\n"},
-            [("a", False, "requirements.txt"), ("x", False, "base.txt"),
-             ("b", False, "requirements.txt")],
+            [
+                ("a", False, "requirements.txt"),
+                ("x", False, "base.txt"),
+                ("b", False, "requirements.txt"),
+            ],
             ["requirements.txt", "base.txt"],
         ),
         (
-            {"requirements.txt": "-rsub/a.txt\n--requirement=sub/b.txt\n", "sub/a.txt": "x\n",
-             "sub/b.txt": "--requirement c.txt\n-r=d.txt\n", "sub/c.txt": "y\n",
-             "sub/d.txt": "w\n"},
+            {
+                "requirements.txt": "-rsub/a.txt\n--requirement=sub/b.txt\n",
+                "sub/a.txt": "x\n",
+                "sub/b.txt": "--requirement c.txt\n-r=d.txt\n",
+                "sub/c.txt": "y\n",
+                "sub/d.txt": "w\n",
+            },
             [("x", False, "sub/a.txt"), ("y", False, "sub/c.txt"), ("w", False, "sub/d.txt")],
             ["requirements.txt", "sub/a.txt", "sub/b.txt", "sub/c.txt", "sub/d.txt"],
         ),
         (
-            {"requirements.txt": "a\n-c constraints.txt\n--constraint=more.txt\n",
-             "constraints.txt": "a<2\n-r nested.txt\n", "nested.txt": "b<3\n",
-             "more.txt": "c<4\n"},
-            [("a", False, "requirements.txt"), ("a", True, "constraints.txt"),
-             ("b", True, "nested.txt"), ("c", True, "more.txt")],
+            {
+                "requirements.txt": "a\n-c constraints.txt\n--constraint=more.txt\n",
+                "constraints.txt": "a<2\n-r nested.txt\n",
+                "nested.txt": "b<3\n",
+                "more.txt": "c<4\n",
+            },
+            [
+                ("a", False, "requirements.txt"),
+                ("a", True, "constraints.txt"),
+                ("b", True, "nested.txt"),
+                ("c", True, "more.txt"),
+            ],
             ["requirements.txt", "constraints.txt", "nested.txt", "more.txt"],
         ),
         (
@@ -153,8 +194,12 @@ def test_normalized_name(tmp_path):
             ["requirements.txt", "../common.txt"],
         ),
         (
-            {"requirements.txt": "-r a.txt\n-r b.txt\n", "a.txt": "-r c.txt\n",
-             "b.txt": "-r c.txt\n", "c.txt": "z\n"},
+            {
+                "requirements.txt": "-r a.txt\n-r b.txt\n",
+                "a.txt": "-r c.txt\n",
+                "b.txt": "-r c.txt\n",
+                "c.txt": "z\n",
+            },
             [("z", False, "c.txt")],
             ["requirements.txt", "a.txt", "c.txt", "b.txt"],
         ),
@@ -202,9 +247,13 @@ urllib3==2.0.7
 
 
 COMPILED_EXPECTED = [
-    ("boto3", True, ()), ("botocore", False, ("boto3", "s3transfer")),
-    ("jmespath", False, ("boto3", "botocore")), ("requests", True, ()),
-    ("s3transfer", False, ("boto3",)), ("six", True, ()), ("urllib3", False, ("botocore",)),
+    ("boto3", True, ()),
+    ("botocore", False, ("boto3", "s3transfer")),
+    ("jmespath", False, ("boto3", "botocore")),
+    ("requests", True, ()),
+    ("s3transfer", False, ("boto3",)),
+    ("six", True, ()),
+    ("urllib3", False, ("botocore",)),
 ]
 
 
@@ -239,8 +288,9 @@ def test_pip_tools(tmp_path, files, expected):
 
 def test_pip_tools_pair_reads_both_files(tmp_path):
     """With a pair, versions come from the compiled file and both files are listed."""
-    result = _read(tmp_path, {f"{FN}/requirements.in": "boto3\n",
-                              f"{FN}/requirements.txt": COMPILED})
+    result = _read(
+        tmp_path, {f"{FN}/requirements.in": "boto3\n", f"{FN}/requirements.txt": COMPILED}
+    )
     assert result.files == (f"{FN}/requirements.txt", f"{FN}/requirements.in")
     assert result.requirements[0].specifier == "==1.34.0"
 
@@ -270,8 +320,11 @@ dev = ["pytest"]
         ),
         (
             {"pyproject.toml": PYPROJECT, "requirements.txt": "boto3\n"},
-            [("boto3", "", "requirements.txt", 1), ("httpx", ">=0.27", "pyproject.toml", 7),
-             ("pydantic", ">=2", "pyproject.toml", 8)],
+            [
+                ("boto3", "", "requirements.txt", 1),
+                ("httpx", ">=0.27", "pyproject.toml", 7),
+                ("pydantic", ">=2", "pyproject.toml", 8),
+            ],
         ),
         ({"pyproject.toml": "[tool.ruff]\nline-length = 100\n"}, []),
         ({"pyproject.toml": '[project]\nname = "fn"\ndynamic = ["dependencies"]\n'}, []),
@@ -303,30 +356,70 @@ def test_encodings(tmp_path, data):
 @pytest.mark.parametrize(
     ("files", "line", "message", "names"),
     [
-        ({"requirements.txt": "ok\nfoo==\nalso-ok\n"}, 2,
-         "Invalid requirement 'foo==': Expected", ["ok", "also-ok"]),
-        ({"requirements.txt": "git+https://h/r.git\nok\n"}, 1,
-         "Cannot determine the distribution name of git+https://h/r.git", ["ok"]),
-        ({"requirements.txt": "-e ./nowhere\nok\n"}, 1,
-         "Cannot determine the distribution name of ./nowhere", ["ok"]),
-        ({"requirements.txt": "a\n-r b.txt\n", "b.txt": "b\n-r requirements.txt\n"}, 2,
-         "Include cycle: fn/requirements.txt -> fn/b.txt -> fn/requirements.txt", ["a", "b"]),
-        ({"requirements.txt": "-r requirements.txt\nok\n"}, 1,
-         "Include cycle: fn/requirements.txt -> fn/requirements.txt", ["ok"]),
-        ({"requirements.txt": "-r missing.txt\nok\n"}, 1,
-         "Requirements file fn/missing.txt does not exist", ["ok"]),
+        (
+            {"requirements.txt": "ok\nfoo==\nalso-ok\n"},
+            2,
+            "Invalid requirement 'foo==': Expected",
+            ["ok", "also-ok"],
+        ),
+        (
+            {"requirements.txt": "git+https://h/r.git\nok\n"},
+            1,
+            "Cannot determine the distribution name of git+https://h/r.git",
+            ["ok"],
+        ),
+        (
+            {"requirements.txt": "-e ./nowhere\nok\n"},
+            1,
+            "Cannot determine the distribution name of ./nowhere",
+            ["ok"],
+        ),
+        (
+            {"requirements.txt": "a\n-r b.txt\n", "b.txt": "b\n-r requirements.txt\n"},
+            2,
+            "Include cycle: fn/requirements.txt -> fn/b.txt -> fn/requirements.txt",
+            ["a", "b"],
+        ),
+        (
+            {"requirements.txt": "-r requirements.txt\nok\n"},
+            1,
+            "Include cycle: fn/requirements.txt -> fn/requirements.txt",
+            ["ok"],
+        ),
+        (
+            {"requirements.txt": "-r missing.txt\nok\n"},
+            1,
+            "Requirements file fn/missing.txt does not exist",
+            ["ok"],
+        ),
         ({"requirements.txt": "-c sub\nok\n", "sub/x": ""}, 1, "Cannot read fn/sub", ["ok"]),
         ({"requirements.txt": "-r bad\x00name\nok\n"}, 1, "Cannot read 'bad\\x00name'", ["ok"]),
         ({"requirements.txt": "-r " + "n" * 5000 + "\nok\n"}, 1, "Cannot read 'nnn", ["ok"]),
-        ({"requirements.txt": "-r https://example.com/r.txt\nok\n"}, 1,
-         "Remote requirements file https://example.com/r.txt is not fetched", ["ok"]),
-        ({"requirements.txt": b"ok\n\xff\xfe\xfa bad\n"}, 2,
-         "fn/requirements.txt is not UTF-8 or UTF-16 text", []),
+        (
+            {"requirements.txt": "-r https://example.com/r.txt\nok\n"},
+            1,
+            "Remote requirements file https://example.com/r.txt is not fetched",
+            ["ok"],
+        ),
+        (
+            {"requirements.txt": b"ok\n\xff\xfe\xfa bad\n"},
+            2,
+            "fn/requirements.txt is not UTF-8 or UTF-16 text",
+            [],
+        ),
         ({"pyproject.toml": "[project\nname = 1\n"}, 1, "Invalid TOML", []),
-        ({"pyproject.toml": '[project]\nname = "x"\ndependencies = "boto3"\n'}, 3,
-         "[project.dependencies] must be a list of strings", []),
-        ({"pyproject.toml": '[project]\ndependencies = ["ok", "bad ==="]\n'}, 2,
-         "Invalid requirement 'bad ===': Expected", ["ok"]),
+        (
+            {"pyproject.toml": '[project]\nname = "x"\ndependencies = "boto3"\n'},
+            3,
+            "[project.dependencies] must be a list of strings",
+            [],
+        ),
+        (
+            {"pyproject.toml": '[project]\ndependencies = ["ok", "bad ==="]\n'},
+            2,
+            "Invalid requirement 'bad ===': Expected",
+            ["ok"],
+        ),
     ],
 )
 def test_bad_input(tmp_path, files, line, message, names):
@@ -341,8 +434,9 @@ def test_bad_input(tmp_path, files, line, message, names):
 
 def test_bad_file_is_located_in_itself(tmp_path):
     """An undecodable included file is reported in that file, at the offending line."""
-    result = _read(tmp_path, {f"{FN}/requirements.txt": "-r b.txt\n",
-                              f"{FN}/b.txt": b"x\ny\n\xff\n"})
+    result = _read(
+        tmp_path, {f"{FN}/requirements.txt": "-r b.txt\n", f"{FN}/b.txt": b"x\ny\n\xff\n"}
+    )
     (finding,) = result.findings
     assert (finding.location.file, finding.location.line) == (f"{FN}/b.txt", 3)
 

@@ -34,7 +34,9 @@ TABLE = [
     (POSONLY, (3, 7), [(1, 1, "positional-only parameters")]),
     (POSONLY, (3, 8), []),
     pytest.param(
-        FSTR_EQ, (3, 7), [(2, 5, "f-string '=' specifier")],
+        FSTR_EQ,
+        (3, 7),
+        [(2, 5, "f-string '=' specifier")],
         marks=pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12+ no longer checks it"),
     ),
     (FSTR_EQ, (3, 8), []),
@@ -98,7 +100,9 @@ def test_scan_code_reports_syntax_issues(tmp_path):
     result = scan_code(code, tmp_path, (3, 9))
     (issue,) = result.syntax_issues
     assert (issue.location.file, issue.location.line, issue.feature) == (
-        "fn/index.py", 3, "match statement",
+        "fn/index.py",
+        3,
+        "match statement",
     )
     assert [r.module for r in result.imports] == ["a"]
 

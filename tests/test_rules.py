@@ -15,16 +15,20 @@ from lambdalint.model import Function, PackageType
 TODAY = datetime.date(2026, 12, 4)
 
 
-def findings(tmp_path: Path, files: dict[str, str], runtime: str = "python3.12",
-             today: datetime.date = TODAY, **fields):
-    """Write ``files`` into a function folder and return (rule, message) pairs."""
+def findings(
+    tmp_path: Path,
+    files: dict[str, str],
+    runtime: str = "python3.12",
+    today: datetime.date = TODAY,
+    **fields,
+):
+    """Write ``files`` into a function folder and analyse it as one function."""
     for name, text in files.items():
         path = tmp_path / "fn" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     function = Function(name="fn", code_dir=tmp_path / "fn", **fields)
-    report = analyse(function, tmp_path, Config(runtime=runtime), RULES, today)
-    return report
+    return analyse(function, tmp_path, Config(runtime=runtime), RULES, today)
 
 
 def rules_of(report) -> list[str]:
@@ -46,9 +50,13 @@ def test_handler_not_found(tmp_path, handler, expected):
     """A known handler must name a module at the package root and a top-level function in it."""
     report = findings(
         tmp_path,
-        {"app.py": "def handler(event, context):\n    return 1\n",
-         "pkg/__init__.py": "", "pkg/mod.py": "handler = lambda e, c: 1\n"},
-        handler=handler, handler_known=True,
+        {
+            "app.py": "def handler(event, context):\n    return 1\n",
+            "pkg/__init__.py": "",
+            "pkg/mod.py": "handler = lambda e, c: 1\n",
+        },
+        handler=handler,
+        handler_known=True,
     )
     assert rules_of(report) == expected
 
@@ -114,15 +122,22 @@ def test_missing_dependency(tmp_path, requirements, code, expected):
 
 def test_markers_are_evaluated_for_the_target_not_the_host(tmp_path):
     """A python_version marker true on the host but false on python3.9 means not installed."""
-    report = findings(tmp_path, {"requirements.txt": 'tomli; python_version >= "3.11"\n',
-                                 "app.py": "import tomli\n"}, runtime="python3.9")
+    report = findings(
+        tmp_path,
+        {"requirements.txt": 'tomli; python_version >= "3.11"\n', "app.py": "import tomli\n"},
+        runtime="python3.9",
+    )
     assert "missing-dependency" in rules_of(report)
 
 
 def test_requirements_that_are_never_installed_do_not_provide(tmp_path):
     """When the packaging never installs requirements, a declared import is still missing."""
-    report = findings(tmp_path, {"requirements.txt": "requests\n", "app.py": "import requests\n"},
-                      installs_requirements=False, packaging="terraform archive_file")
+    report = findings(
+        tmp_path,
+        {"requirements.txt": "requests\n", "app.py": "import requests\n"},
+        installs_requirements=False,
+        packaging="terraform archive_file",
+    )
     missing = [f for f in report.findings if f.rule == "missing-dependency"]
     assert len(missing) == 1
     assert "terraform archive_file never installs" in missing[0].message
@@ -138,23 +153,34 @@ def test_requirements_that_are_never_installed_do_not_provide(tmp_path):
 )
 def test_runtime_sdk_version(tmp_path, installs, expected):
     """The observed runtime boto3 is compared with the specifier only when nothing installs it."""
-    report = findings(tmp_path, {"requirements.txt": "boto3>=99\n", "app.py": "import boto3\n"},
-                      runtime="python3.11", installs_requirements=installs)
+    report = findings(
+        tmp_path,
+        {"requirements.txt": "boto3>=99\n", "app.py": "import boto3\n"},
+        runtime="python3.11",
+        installs_requirements=installs,
+    )
     assert sorted(rules_of(report)) == expected
 
 
 def test_image_functions_plan_a_container(tmp_path):
     """Image-packaged functions get a container plan."""
-    report = findings(tmp_path, {"requirements.txt": "requests\n", "app.py": "import requests\n"},
-                      package_type=PackageType.IMAGE)
+    report = findings(
+        tmp_path,
+        {"requirements.txt": "requests\n", "app.py": "import requests\n"},
+        package_type=PackageType.IMAGE,
+    )
     assert report.plan.strategy == "container"
     assert report.plan.distributions == ("requests",)
 
 
 def test_plan_uses_target_platform_tags(tmp_path):
     """AL2023 arm64 targets get aarch64 manylinux tags up to 2_34 and --no-compile."""
-    report = findings(tmp_path, {"requirements.txt": "requests\n", "app.py": "import requests\n"},
-                      runtime="python3.12", architecture="arm64")
+    report = findings(
+        tmp_path,
+        {"requirements.txt": "requests\n", "app.py": "import requests\n"},
+        runtime="python3.12",
+        architecture="arm64",
+    )
     command = report.plan.commands[0]
     assert "--platform manylinux_2_34_aarch64" in command
     assert "--python-version 3.12" in command

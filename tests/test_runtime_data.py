@@ -96,7 +96,8 @@ def test_preinstalled_entries_are_unique(path):
 
 
 @pytest.mark.parametrize(
-    "name", [f"python3.{minor}" for minor in range(8, 15)],
+    "name",
+    [f"python3.{minor}" for minor in range(8, 15)],
 )
 def test_current_runtimes_have_both_architectures(name):
     """python3.8 to python3.14 exist and run on both x86_64 and arm64."""
@@ -134,7 +135,13 @@ def test_preview_runtime_is_marked_and_unconfirmed():
     assert not runtime.platform_confirmed
     confirmed = {dist.name for dist in runtime.preinstalled if dist.confirmed}
     assert confirmed == {
-        "boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "urllib3",
+        "boto3",
+        "botocore",
+        "s3transfer",
+        "jmespath",
+        "python-dateutil",
+        "six",
+        "urllib3",
     }
 
 
@@ -231,7 +238,8 @@ def test_removed_module_matches_stdlib_lists(module, entry):
 
 
 @pytest.mark.parametrize(
-    "version", [p.stem for p in STDLIB_FILES if _stdlib_list(_previous(p.stem)) is not None],
+    "version",
+    [p.stem for p in STDLIB_FILES if _stdlib_list(_previous(p.stem)) is not None],
 )
 def test_public_removals_are_recorded(version):
     """Every public top-level module that disappears between versions has a removal entry."""
@@ -281,7 +289,8 @@ def test_unknown_runtime_lists_known_ones(name):
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"), [("3.11", "python3.11"), ("Python3.12", "python3.12")],
+    ("name", "expected"),
+    [("3.11", "python3.11"), ("Python3.12", "python3.12")],
 )
 def test_load_runtime_accepts_loose_names(name, expected):
     """A bare version or different case still finds the runtime."""

@@ -10,7 +10,15 @@ from functools import cached_property
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from lambdalint.model import Finding, Function, ImportRef, Location, Requirement, Severity, VendoredDist
+from lambdalint.model import (
+    Finding,
+    Function,
+    ImportRef,
+    Location,
+    Requirement,
+    Severity,
+    VendoredDist,
+)
 from lambdalint.read.imports import CodeScan
 from lambdalint.resolve.mapping import ModuleMap
 from lambdalint.resolve.target import Target

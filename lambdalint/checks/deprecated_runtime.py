@@ -20,18 +20,37 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     fix = f"Move the function to {successor} (see `lambdalint runtimes`)."
     dates = _dates(runtime.deprecated, runtime.block_create, runtime.block_update)
     if status is RuntimeStatus.PREVIEW:
-        yield rule.finding(facts, facts.anchor, f"{runtime.name} is a public preview runtime: "
-                           "not for production, no SLA, and it may change", fix)
+        yield rule.finding(
+            facts,
+            facts.anchor,
+            f"{runtime.name} is a public preview runtime: "
+            "not for production, no SLA, and it may change",
+            fix,
+        )
     elif status in (RuntimeStatus.CREATE_BLOCKED, RuntimeStatus.UPDATE_BLOCKED):
         blocked = "create and update" if status is RuntimeStatus.UPDATE_BLOCKED else "create"
-        yield rule.finding(facts, facts.anchor, f"{runtime.name} is deprecated and Lambda blocks "
-                           f"function {blocked} with it ({dates})", fix, Severity.ERROR)
+        yield rule.finding(
+            facts,
+            facts.anchor,
+            f"{runtime.name} is deprecated and Lambda blocks function {blocked} with it ({dates})",
+            fix,
+            Severity.ERROR,
+        )
     elif status is RuntimeStatus.DEPRECATED:
-        yield rule.finding(facts, facts.anchor, f"{runtime.name} is deprecated: no more security "
-                           f"patches or support ({dates})", fix)
+        yield rule.finding(
+            facts,
+            facts.anchor,
+            f"{runtime.name} is deprecated: no more security patches or support ({dates})",
+            fix,
+        )
     elif runtime.deprecated is not None and runtime.deprecated - today <= WARN_AHEAD:
-        yield rule.finding(facts, facts.anchor, f"{runtime.name} will be deprecated on "
-                           f"{runtime.deprecated.isoformat()} ({dates})", fix, Severity.INFO)
+        yield rule.finding(
+            facts,
+            facts.anchor,
+            f"{runtime.name} will be deprecated on {runtime.deprecated.isoformat()} ({dates})",
+            fix,
+            Severity.INFO,
+        )
 
 
 def _dates(*dates: datetime.date | None) -> str:

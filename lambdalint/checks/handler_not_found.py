@@ -18,14 +18,17 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     defined = facts.code.definitions.get(module)
     if defined is None:
         yield rule.finding(
-            facts, facts.anchor,
+            facts,
+            facts.anchor,
             f"handler '{function.handler}' names module '{module}', but the package has no "
-            f"{module.replace('.', '/')}.py at its root; Lambda fails with Runtime.ImportModuleError",
+            f"{module.replace('.', '/')}.py at its root; "
+            "Lambda fails with Runtime.ImportModuleError",
             "Point the handler at a module that exists at the root of the deployed package.",
         )
     elif name not in defined:
         yield rule.finding(
-            facts, facts.anchor,
+            facts,
+            facts.anchor,
             f"handler '{function.handler}' names '{name}', which module '{module}' does not "
             "define at top level; Lambda fails with Runtime.HandlerNotFound",
             f"Define {name}(event, context) in {module.replace('.', '/')}.py or fix the handler.",

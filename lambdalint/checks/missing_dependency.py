@@ -18,15 +18,22 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         provider = facts.modules.provider(ref.module)
         if provider is None:
             yield _missing(rule, facts, ref, _why_absent(facts, ref))
-        elif provider.kind is ProvidedBy.REQUIREMENT and facts.function.installs_requirements is False:
+        elif (
+            provider.kind is ProvidedBy.REQUIREMENT
+            and facts.function.installs_requirements is False
+        ):
             yield _missing(
-                rule, facts, ref,
+                rule,
+                facts,
+                ref,
                 f"{provider.distribution} is declared, but {facts.function.packaging} never "
                 "installs the requirements",
             )
         elif provider.kind is ProvidedBy.REQUIREMENT and not _applies(facts, provider.distribution):
             yield _missing(
-                rule, facts, ref,
+                rule,
+                facts,
+                ref,
                 f"the marker on {provider.distribution} is false for {facts.runtime.name} "
                 f"{facts.target.architecture}, so it is not installed",
             )

@@ -12,8 +12,11 @@ from lambdalint.model import Finding, Severity
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     """Flag imports of removed modules unless a shipped distribution restores them."""
-    restored = {r.normalized for r in facts.installed_requirements
-                if facts.function.installs_requirements is not False}
+    restored = {
+        r.normalized
+        for r in facts.installed_requirements
+        if facts.function.installs_requirements is not False
+    }
     restored |= {d.normalized for d in facts.vendored}
     for ref in facts.code.imports:
         removed = facts.runtime.removed_module(ref.module)

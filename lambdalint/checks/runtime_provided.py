@@ -21,16 +21,22 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         seen = _verdict(facts, shipped, requirement)
         installs = facts.function.installs_requirements
         if installs is False:
-            message = (f"{shipped.name} comes from the {runtime.name} runtime ({seen}), not from "
-                       f"{requirement.location.file}, which {facts.function.packaging} never installs")
+            message = (
+                f"{shipped.name} comes from the {runtime.name} runtime ({seen}), not from "
+                f"{requirement.location.file}, which {facts.function.packaging} never installs"
+            )
             fix = _version_fix(shipped.name)
         elif installs is None:
-            message = (f"{shipped.name} is preinstalled in {runtime.name} ({seen}); if your build "
-                       "installs this file, the bundled copy shadows the runtime's")
+            message = (
+                f"{shipped.name} is preinstalled in {runtime.name} ({seen}); if your build "
+                "installs this file, the bundled copy shadows the runtime's"
+            )
             fix = _version_fix(shipped.name)
         else:
-            message = (f"{shipped.name} is preinstalled in {runtime.name} ({seen}); installing it "
-                       "again ships a second copy that shadows the runtime's")
+            message = (
+                f"{shipped.name} is preinstalled in {runtime.name} ({seen}); installing it "
+                "again ships a second copy that shadows the runtime's"
+            )
             fix = _bundle_fix(shipped.name)
         yield rule.finding(facts, requirement.location, message, fix)
     vendored = {d.normalized for d in facts.vendored}
@@ -38,12 +44,15 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         shipped = facts.shipped(dist.normalized)
         if shipped is None:
             continue
-        message = (f"{dist.name} {dist.version or ''} is vendored in the function although "
-                   f"{runtime.name} ships it ({observed(facts, shipped)}); the vendored copy wins")
+        message = (
+            f"{dist.name} {dist.version or ''} is vendored in the function although "
+            f"{runtime.name} ships it ({observed(facts, shipped)}); the vendored copy wins"
+        )
         partners = [name for name in SDK_SET if name not in vendored]
         if dist.normalized in SDK_SET and partners:
             yield rule.finding(
-                facts, dist.location,
+                facts,
+                dist.location,
                 f"{message}, but {', '.join(partners)} {'is' if len(partners) == 1 else 'are'} "
                 "not vendored with it, so it runs against the runtime's older copies and can "
                 "fail to import or call APIs they lack",
@@ -76,15 +85,19 @@ def _verdict(facts: FunctionFacts, shipped: Preinstalled, requirement: Requireme
 
 def _version_fix(name: str) -> str:
     if name in SDK_SET:
-        return ("Nothing to do if any recent version works; if you need a minimum version, "
-                "vendor boto3, botocore and s3transfer together (never a subset).")
+        return (
+            "Nothing to do if any recent version works; if you need a minimum version, "
+            "vendor boto3, botocore and s3transfer together (never a subset)."
+        )
     return f"Nothing to do unless you need a specific {name} version; then vendor it."
 
 
 def _bundle_fix(name: str) -> str:
     if name in SDK_SET:
-        return ("Drop it from the package to save size, or keep it on purpose to pin the SDK "
-                "version — then vendor boto3, botocore and s3transfer together.")
+        return (
+            "Drop it from the package to save size, or keep it on purpose to pin the SDK "
+            "version — then vendor boto3, botocore and s3transfer together."
+        )
     return f"Drop {name} from the package to save size, unless you need a specific version."
 
 

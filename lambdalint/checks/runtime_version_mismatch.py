@@ -18,10 +18,17 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             continue
         shipped = facts.shipped(requirement.normalized)
         seen = facts.observed(shipped) if shipped else None
-        if shipped is None or seen is None or satisfies(requirement.specifier, seen.version) is not False:
+        if (
+            shipped is None
+            or seen is None
+            or satisfies(requirement.specifier, seen.version) is not False
+        ):
             continue
-        hedge = "" if facts.function.installs_requirements is False else (
-            " (unless your build installs this requirements file)")
+        hedge = (
+            ""
+            if facts.function.installs_requirements is False
+            else (" (unless your build installs this requirements file)")
+        )
         yield rule.finding(
             facts,
             requirement.location,

@@ -34,8 +34,9 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
 def _used(module: str, imported: set[str], roots: set[str]) -> bool:
     if "." not in module:
         return module in roots
-    return any(i == module or i.startswith(module + ".") or module.startswith(i + ".")
-               for i in imported)
+    return any(
+        i == module or i.startswith(module + ".") or module.startswith(i + ".") for i in imported
+    )
 
 
 RULE = Rule(

@@ -13,14 +13,30 @@ from lambdalint.diagnostics import relative
 from lambdalint.model import Function
 
 HANDLER_FILES = (
-    "lambda_function.py", "handler.py", "handlers.py", "index.py", "app.py", "main.py",
-    "lambda_handler.py", "function.py",
+    "lambda_function.py",
+    "handler.py",
+    "handlers.py",
+    "index.py",
+    "app.py",
+    "main.py",
+    "lambda_handler.py",
+    "function.py",
 )
 REQUIREMENT_FILES = ("requirements.txt", "requirements.in")
-SKIP_DIRS = frozenset({
-    "node_modules", "__pycache__", "tests", "test", "venv", "env", "site-packages",
-    "cdk.out", "build", "dist",
-})
+SKIP_DIRS = frozenset(
+    {
+        "node_modules",
+        "__pycache__",
+        "tests",
+        "test",
+        "venv",
+        "env",
+        "site-packages",
+        "cdk.out",
+        "build",
+        "dist",
+    }
+)
 
 
 def looks_like_function(folder: Path) -> bool:

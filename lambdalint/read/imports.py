@@ -43,7 +43,10 @@ class CodeScan:
 
 
 def scan_code(
-    code_dir: Path, root: Path, target: tuple[int, int], skip: frozenset[str] = frozenset(),
+    code_dir: Path,
+    root: Path,
+    target: tuple[int, int],
+    skip: frozenset[str] = frozenset(),
 ) -> CodeScan:
     """Read every ``.py`` file of the function in ``code_dir``; ``skip`` names vendored code."""
     findings: list[Finding] = []
@@ -111,7 +114,8 @@ def _python_files(code_dir: Path, skip: frozenset[str], findings: list[Finding])
             d for d in dirnames if not _pruned(here / d, d) and not (top and d in skip)
         )
         found.extend(
-            here / f for f in filenames
+            here / f
+            for f in filenames
             if f.endswith(".py") and not _is_test(f) and not (top and f[:-3] in skip)
         )
     return sorted(found, key=lambda p: p.relative_to(code_dir).parts)
@@ -140,7 +144,10 @@ def _module_keys(rel: tuple[str, ...]) -> list[str]:
 
 
 def _parse(
-    path: Path, rel: str, target: tuple[int, int], findings: list[Finding],
+    path: Path,
+    rel: str,
+    target: tuple[int, int],
+    findings: list[Finding],
 ) -> tuple[ast.Module | None, str]:
     """Decode (PEP 263) and parse one file; any failure becomes a finding, never an error."""
     message, line, col, source = _decode(path)
@@ -292,6 +299,8 @@ def _alias(alias: ast.alias, node: ast.Import | ast.ImportFrom) -> str:
 def _stored(targets: list[ast.expr]) -> set[str]:
     """Collect plain names assigned by targets (tuples and starred unpacking included)."""
     return {
-        n.id for t in targets for n in ast.walk(t)
+        n.id
+        for t in targets
+        for n in ast.walk(t)
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }

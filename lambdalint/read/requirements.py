@@ -149,13 +149,18 @@ class _Reader:
         if key in self.stack:
             chain = [*self.stack[self.stack.index(key) :], key]
             cycle = " -> ".join(relative(p, self.root) for p in chain)
-            self.error(at or locate(path, self.root), f"Include cycle: {cycle}",
-                       "Remove one of the includes that form the cycle.")
+            self.error(
+                at or locate(path, self.root),
+                f"Include cycle: {cycle}",
+                "Remove one of the includes that form the cycle.",
+            )
             return
         if not exists:
-            self.error(at or locate(path, self.root),
-                       f"Requirements file {relative(path, self.root)} does not exist",
-                       "Create the file or fix the included path.")
+            self.error(
+                at or locate(path, self.root),
+                f"Requirements file {relative(path, self.root)} does not exist",
+                "Create the file or fix the included path.",
+            )
             return
         if (key, constraint) in self.seen:
             return
@@ -181,8 +186,11 @@ class _Reader:
             return data.decode("utf-16" if bom16 else "utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            self.error(Location(rel, line), f"{rel} is not UTF-8 or UTF-16 text: {exc.reason}",
-                       "Save the file as UTF-8.")
+            self.error(
+                Location(rel, line),
+                f"{rel} is not UTF-8 or UTF-16 text: {exc.reason}",
+                "Save the file as UTF-8.",
+            )
             return None
 
     def parse(self, text: str, path: Path, *, constraint: bool) -> None:
@@ -239,31 +247,50 @@ class _Reader:
             return self.url(text, path, location, constraint=constraint, editable=kind == "e")
         return self.requirement(text, location, constraint=constraint)
 
-    def url(self, text: str, path: Path, location: Location, *, constraint: bool,
-            editable: bool) -> int | None:
+    def url(
+        self, text: str, path: Path, location: Location, *, constraint: bool, editable: bool
+    ) -> int | None:
         """Read a bare URL, VCS link or local path, named by ``#egg=`` or its pyproject."""
         url, marker = (part.strip() for part in [*re.split(r"\s*;\s+", text, maxsplit=1), ""][:2])
         name = _url_name(url, path.parent)
         if name is None:
-            self.error(location, f"Cannot determine the distribution name of {url}",
-                       "Add '#egg=NAME' to the URL or write 'NAME @ URL'.")
+            self.error(
+                location,
+                f"Cannot determine the distribution name of {url}",
+                "Add '#egg=NAME' to the URL or write 'NAME @ URL'.",
+            )
             return None
         spec = f"{name}; {marker}" if marker else name
         return self.requirement(spec, location, constraint=constraint, url=url, editable=editable)
 
-    def requirement(self, text: str, location: Location, *, constraint: bool,
-                    url: str | None = None, editable: bool = False) -> int | None:
+    def requirement(
+        self,
+        text: str,
+        location: Location,
+        *,
+        constraint: bool,
+        url: str | None = None,
+        editable: bool = False,
+    ) -> int | None:
         """Parse a PEP 508 string into a Requirement, or record packaging's reason."""
         try:
             req = Pep508(text)
         except InvalidRequirement as exc:
             self.error(location, f"Invalid requirement {text!r}: {str(exc).splitlines()[0]}")
             return None
-        self.reqs.append(Requirement(
-            name=req.name, normalized=canonicalize_name(req.name), specifier=str(req.specifier),
-            extras=tuple(sorted(req.extras)), marker=str(req.marker) if req.marker else None,
-            url=url or req.url, editable=editable, location=location, constraint=constraint,
-        ))
+        self.reqs.append(
+            Requirement(
+                name=req.name,
+                normalized=canonicalize_name(req.name),
+                specifier=str(req.specifier),
+                extras=tuple(sorted(req.extras)),
+                marker=str(req.marker) if req.marker else None,
+                url=url or req.url,
+                editable=editable,
+                location=location,
+                constraint=constraint,
+            )
+        )
         self.sourced.append(None)
         return len(self.reqs) - 1
 
@@ -275,21 +302,32 @@ class _Reader:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             line = re.search(r"line (\d+)", str(exc))
-            self.error(locate(path, self.root, int(line[1]) if line else None),
-                       f"Invalid TOML: {exc}")
+            self.error(
+                locate(path, self.root, int(line[1]) if line else None), f"Invalid TOML: {exc}"
+            )
             return
         if not isinstance(project := data.get("project"), dict):
             return
         lines = text.splitlines()
         cursor = next((i for i, s in enumerate(lines) if re.match(r"\s*\[project\]", s)), 0)
-        cursor = next((i for i in range(cursor, len(lines))
-                       if re.match(r"\s*dependencies\s*=", lines[i])), cursor)
+        cursor = next(
+            (i for i in range(cursor, len(lines)) if re.match(r"\s*dependencies\s*=", lines[i])),
+            cursor,
+        )
         deps = project.get("dependencies", [])
         if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
-            self.error(locate(path, self.root, cursor + 1),
-                       "[project.dependencies] must be a list of strings")
+            self.error(
+                locate(path, self.root, cursor + 1),
+                "[project.dependencies] must be a list of strings",
+            )
             return
         for dep in deps:
-            cursor = next((i for i in range(cursor, len(lines))
-                           if f'"{dep}"' in lines[i] or f"'{dep}'" in lines[i]), cursor)
+            cursor = next(
+                (
+                    i
+                    for i in range(cursor, len(lines))
+                    if f'"{dep}"' in lines[i] or f"'{dep}'" in lines[i]
+                ),
+                cursor,
+            )
             self.requirement(dep, locate(path, self.root, cursor + 1), constraint=False)

@@ -57,7 +57,10 @@ def host_error(exc: SyntaxError, target: tuple[int, int]) -> str:
 
 
 def target_issues(
-    source: str, tree: ast.Module, target: tuple[int, int], file: str,
+    source: str,
+    tree: ast.Module,
+    target: tuple[int, int],
+    file: str,
 ) -> list[SyntaxIssue]:
     """Find where ``source`` (parsed by the host into ``tree``) breaks on ``target``."""
     text = source.replace("\r\n", "\n").replace("\r", "\n")  # lines as the parser counts them
@@ -70,7 +73,11 @@ def target_issues(
 
 
 def _feature_version_issue(
-    source: str, tree: ast.Module, target: tuple[int, int], lines: list[str], file: str,
+    source: str,
+    tree: ast.Module,
+    target: tuple[int, int],
+    lines: list[str],
+    file: str,
 ) -> SyntaxIssue | None:
     """Return the host parser's first ``feature_version`` error: it stops there."""
     work = list(lines)
@@ -88,7 +95,7 @@ def _feature_version_issue(
                 parens = _with_parens(lines, node)
             if feature == PAREN_WITH and parens and not parens[2]:  # ``with (x):`` is 3.8 syntax
                 for (row, col), char in ((parens[0], "["), (parens[1], "]")):
-                    work[row] = work[row][:col] + char + work[row][col + 1:]
+                    work[row] = work[row][:col] + char + work[row][col + 1 :]
                 source = "".join(work)[:-1]  # same positions, no longer "parenthesized"
                 continue
             line, col = _start(node) if node else (exc.lineno or 0, exc.offset or 0)
@@ -119,7 +126,7 @@ def _start(node: ast.AST, base: int = 1) -> tuple[int, int]:
 
 def _with_parens(lines: list[str], node: ast.With | ast.AsyncWith) -> tuple[Pos, Pos, bool] | None:
     """Locate ``with ( ... ):`` wrapping all items; True when that needs Python 3.9."""
-    readline = iter(lines[node.lineno - 1:]).__next__  # tokens stop before any dedent
+    readline = iter(lines[node.lineno - 1 :]).__next__  # tokens stop before any dedent
     tokens = (t for t in tokenize.generate_tokens(readline) if t.type not in _NOISE)
     try:
         while next(tokens).string != "with":
@@ -191,7 +198,10 @@ _CHECKS: tuple[tuple[tuple[int, int], str, Callable[[ast.AST, list[str]], ast.AS
 
 
 def _own_issues(
-    tree: ast.Module, lines: list[str], target: tuple[int, int], file: str,
+    tree: ast.Module,
+    lines: list[str],
+    target: tuple[int, int],
+    file: str,
 ) -> Iterator[SyntaxIssue]:
     """Check what ``feature_version`` misses, in one walk without recursion."""
     checks = [(since, name, check) for since, name, check in _CHECKS if target < since]
@@ -205,9 +215,9 @@ def _own_issues(
         if target < (3, 12) and isinstance(node, ast.JoinedStr) and id(node) not in nested:
             nested.update(id(n) for n in ast.walk(node))
             first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
-            chunk = "".join(lines[first:last + 1]).encode()
+            chunk = "".join(lines[first : last + 1]).encode()
             end = len(chunk) - len(lines[last].encode()) + (node.end_col_offset or 0)
-            segment = chunk[node.col_offset:end].decode("utf-8", "replace")
+            segment = chunk[node.col_offset : end].decode("utf-8", "replace")
             if problems := fstring_pep701_problems(segment):
                 detail = "; ".join(dict.fromkeys(problems))
                 yield SyntaxIssue(Location(file, *_start(node)), PEP701, detail)
@@ -266,10 +276,12 @@ def _field(text: str, pos: int, quote: str, problems: list[str]) -> int:
             pos = _nested(text, pos, quote, problems)
         else:
             if char == "\\" or (char == "\n" and len(quote) == 1) or char == "#":
-                problems.append({
-                    "\\": "backslash in the expression part",
-                    "\n": "line break inside a single-quoted f-string",
-                }.get(char, "comment in the expression part"))
+                problems.append(
+                    {
+                        "\\": "backslash in the expression part",
+                        "\n": "line break inside a single-quoted f-string",
+                    }.get(char, "comment in the expression part")
+                )
             if char == "#":
                 newline = text.find("\n", pos)
                 pos = len(text) - 1 if newline < 0 else newline

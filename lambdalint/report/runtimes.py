@@ -11,8 +11,8 @@ def render(runtimes: tuple[Runtime, ...], today: datetime.date) -> str:
     """One row per runtime: Python, OS, glibc, architectures, status and dates relative to today."""
     header = ("runtime", "python", "os", "glibc", "arch", "status", "dates")
     rows = [header]
-    for rt in runtimes:
-        rows.append((
+    rows += [
+        (
             rt.name,
             rt.python,
             rt.os,
@@ -20,10 +20,14 @@ def render(runtimes: tuple[Runtime, ...], today: datetime.date) -> str:
             ",".join(rt.architectures),
             rt.status(today).value,
             _dates(rt, today),
-        ))
+        )
+        for rt in runtimes
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]
+        for row in rows
+    ]
     stamp = max(rt.as_of for rt in runtimes).isoformat() if runtimes else "-"
     lines.append(f"\nfacts verified as of {stamp}; each runtime file lists its sources")
     return "\n".join(lines) + "\n"
@@ -31,8 +35,11 @@ def render(runtimes: tuple[Runtime, ...], today: datetime.date) -> str:
 
 def _dates(rt: Runtime, today: datetime.date) -> str:
     parts = []
-    for label, day in (("deprecated", rt.deprecated), ("create blocked", rt.block_create),
-                       ("update blocked", rt.block_update)):
+    for label, day in (
+        ("deprecated", rt.deprecated),
+        ("create blocked", rt.block_create),
+        ("update blocked", rt.block_update),
+    ):
         if day is not None:
             parts.append(f"{label} {day.isoformat()} ({_relative(day, today)})")
     return "; ".join(parts) or "dates not announced"

@@ -41,8 +41,10 @@ class Provider:
 @lru_cache(maxsize=1)
 def fallback_table() -> dict[str, tuple[str, ...]]:
     """Import name -> distributions, from the shipped data file (the last resort)."""
-    text = resources.files("lambdalint.resolve").joinpath("data/import_names.json").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("lambdalint.resolve")
+        .joinpath("data/import_names.json")
+        .read_text(encoding="utf-8")
     )
     modules = json.loads(text)["modules"]
     return {name: tuple(entry["distributions"]) for name, entry in modules.items()}
@@ -66,9 +68,11 @@ def guessed_modules(distribution: str) -> tuple[str, ...]:
     found.append(normalized.replace("-", "_"))
     if "-" in normalized:
         found.append(normalized.replace("-", "."))
-    for prefix in ("python-", "py-"):
-        if normalized.startswith(prefix):
-            found.append(normalized.removeprefix(prefix).replace("-", "_"))
+    found += [
+        normalized.removeprefix(prefix).replace("-", "_")
+        for prefix in ("python-", "py-")
+        if normalized.startswith(prefix)
+    ]
     return tuple(dict.fromkeys(found))
 
 
@@ -137,8 +141,9 @@ def candidates_for(module: str) -> tuple[str, ...]:
 
 
 def _covers(modules: tuple[str, ...], module: str) -> bool:
-    return any(module == m or module.startswith(m + ".") or m.startswith(module + ".")
-               for m in modules)
+    return any(
+        module == m or module.startswith(m + ".") or m.startswith(module + ".") for m in modules
+    )
 
 
 def _name_candidates(module: str) -> list[NormalizedName]:

@@ -242,7 +242,8 @@ def restored_by(distribution: str) -> tuple[str, ...]:
     return tuple(
         name
         for name, removed in _removed_modules().items()
-        if wanted in {canonicalize_name(d) for d in (removed.distribution, *removed.alternatives) if d}
+        if wanted
+        in {canonicalize_name(d) for d in (removed.distribution, *removed.alternatives) if d}
     )
 
 
