@@ -28,12 +28,16 @@ def parse_error(
     message: str,
     fix: str = "Fix the file; lambdalint skipped what it could not read.",
     function: str | None = None,
+    severity: Severity = Severity.ERROR,
 ) -> Finding:
-    """A ``parse-error`` finding: the scan goes on without the unreadable part."""
+    """A ``parse-error`` finding: the scan goes on without the unreadable part.
+
+    Discovery uses ``severity=WARNING`` for an attribute it could not resolve statically.
+    """
     return Finding(
         rule=PARSE_ERROR_SLUG,
         code=PARSE_ERROR_CODE,
-        severity=Severity.ERROR,
+        severity=severity,
         message=message,
         fix=fix,
         location=location,

@@ -44,11 +44,15 @@ class Function:
     """One Lambda function as it is deployed, whoever discovered it.
 
     ``installs_requirements`` is None when nothing says whether the packaging path runs
-    ``pip install`` (a bare directory); True/False when the IaC tells.
+    ``pip install`` (a bare directory); True/False when the IaC tells. ``layers`` holds layer
+    references as the IaC writes them: ARNs, or keys of layers defined in the same repository
+    (see ``Layer.key``). ``requirements_file`` overrides the default lookup in ``code_dir``.
     """
 
     name: str
     code_dir: Path
+    discovered_by: str = "convention"
+    requirements_file: Path | None = None
     handler: str | None = None
     handler_known: bool = False
     runtime: str | None = None
@@ -61,6 +65,23 @@ class Function:
     memory_mb: int | None = None
     timeout_s: int | None = None
     notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """A Lambda layer defined in the repository, so its contents can count as provided.
+
+    ``content_dir`` is the folder that becomes ``/opt`` (Python code under ``python/``), or,
+    when ``builds_requirements`` is True, the folder whose ``requirements.txt`` the build
+    installs into ``python/`` (SAM ``BuildMethod``, the serverless plugin's ``layer: true``).
+    """
+
+    key: str
+    name: str
+    content_dir: Path | None
+    builds_requirements: bool = False
+    source: Location | None = None
+    requirements_file: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
