@@ -8,14 +8,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from lambdalint.config import ConfigError, load_config
-
-if TYPE_CHECKING:
-    from lambdalint.model import Report
 
 app = typer.Typer(
     help="Audit the dependencies and packaging of AWS Lambda Python functions.",
@@ -73,7 +70,10 @@ def check(
         if debug:
             raise
         raise _fail(f"internal error: {error!r} (run with --debug for details)") from None
-    text = _render(report, config.format, to_terminal=config.output is None, quiet=quiet)
+    from lambdalint.report import render  # noqa: PLC0415
+
+    colour = config.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = render(report, config.format, colour=colour, quiet=quiet)
     if config.output:
         try:
             Path(config.output).write_text(text, encoding="utf-8")
@@ -86,15 +86,20 @@ def check(
     raise typer.Exit(1 if worst >= threshold else 0)
 
 
-def _render(report: Report, output_format: str, *, to_terminal: bool, quiet: bool) -> str:
-    if output_format == "json":
-        from lambdalint.report import json as json_report  # noqa: PLC0415
+@app.command()
+def functions(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to scan.")] = None,
+) -> None:
+    """List the Lambda functions discovery finds, without running the rules."""
+    targets = paths or [Path()]
+    try:
+        from lambdalint import engine  # noqa: PLC0415 - deferred: keeps --help fast
+        from lambdalint.report import functions as table  # noqa: PLC0415
 
-        return json_report.render(report)
-    from lambdalint.report import text  # noqa: PLC0415
-
-    colour = to_terminal and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    return text.render(report, colour=colour, quiet=quiet)
+        root, found = engine.discover_functions(targets, load_config(targets[0]))
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+    typer.echo(table.render(found.functions, root), nl=False)
 
 
 @app.command()

@@ -16,11 +16,39 @@ FAIL_ON = ("error", "warning", "info", "never")
 ARCHITECTURES = ("x86_64", "arm64")
 _LIST_KEYS = frozenset({"select", "ignore", "exclude"})
 _STR_KEYS = frozenset({"runtime", "arch", "format", "output", "fail_on"})
-_BOOL_KEYS = frozenset({"offline"})
+_BOOL_KEYS: frozenset[str] = frozenset()
+_FUNCTION_KEYS = {
+    "path": str,
+    "name": str,
+    "runtime": str,
+    "arch": str,
+    "handler": str,
+    "packaging": str,
+    "requirements": str,
+    "installs_requirements": bool,
+    "layers": list,
+}
 
 
 class ConfigError(ValueError):
     """A setting the user gave is invalid; shown as an exit-2 message."""
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    """A function declared in ``[[tool.lambdalint.functions]]``; paths are absolute."""
+
+    path: Path
+    name: str | None = None
+    runtime: str | None = None
+    arch: str | None = None
+    handler: str | None = None
+    packaging: str | None = None
+    requirements: Path | None = None
+    installs_requirements: bool | None = None
+    layers: tuple[str, ...] = ()
+    origin: Path | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +63,7 @@ class Config:
     format: str = "text"
     output: str | None = None
     fail_on: str = "error"
-    offline: bool = False
+    functions: tuple[FunctionSpec, ...] = ()
     source: str | None = field(default=None, compare=False)
 
     def merged(self, **overrides: Any) -> Config:  # noqa: ANN401 - values are checked below
@@ -78,7 +106,9 @@ def _settings(table: dict[str, Any], path: Path) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
-        if key in _LIST_KEYS:
+        if key == "functions":
+            settings[key] = _functions(value, path)
+        elif key in _LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{path}: '{raw_key}' must be a list of strings")
             settings[key] = tuple(value)
@@ -92,12 +122,45 @@ def _settings(table: dict[str, Any], path: Path) -> dict[str, Any]:
             settings[key] = value
         else:
             known = ", ".join(
-                sorted(k.replace("_", "-") for k in _LIST_KEYS | _STR_KEYS | _BOOL_KEYS)
+                sorted(
+                    k.replace("_", "-") for k in _LIST_KEYS | _STR_KEYS | _BOOL_KEYS | {"functions"}
+                )
             )
             raise ConfigError(
                 f"{path}: unknown key '{raw_key}' in lambdalint settings (known: {known})"
             )
     return settings
+
+
+def _functions(value: Any, path: Path) -> tuple[FunctionSpec, ...]:  # noqa: ANN401 - TOML data
+    """Explicit function declarations; relative paths are relative to the config file."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"{path}: 'functions' must be an array of tables ([[...functions]])")
+    lines = _read_text(path).splitlines()
+    headers = [n for n, line in enumerate(lines, 1) if line.strip().endswith("functions]]")]
+    specs = []
+    for index, table in enumerate(value):
+        fields: dict[str, Any] = {}
+        for raw_key, item in table.items():
+            key = raw_key.replace("-", "_")
+            kind = _FUNCTION_KEYS.get(key)
+            if kind is None:
+                raise ConfigError(f"{path}: unknown key '{raw_key}' in a functions entry")
+            strings = kind is not list or all(isinstance(i, str) for i in item)
+            if not isinstance(item, kind) or not strings:
+                raise ConfigError(f"{path}: functions '{raw_key}' has the wrong type")
+            fields[key] = item
+        if "path" not in fields:
+            raise ConfigError(f"{path}: every functions entry needs a 'path'")
+        if fields.get("arch", "x86_64") not in ARCHITECTURES:
+            raise ConfigError(f"{path}: functions arch must be one of {', '.join(ARCHITECTURES)}")
+        fields["path"] = (path.parent / fields["path"]).resolve()
+        if "requirements" in fields:
+            fields["requirements"] = (path.parent / fields["requirements"]).resolve()
+        fields["layers"] = tuple(fields.get("layers", ()))
+        line = headers[index] if index < len(headers) else None
+        specs.append(FunctionSpec(origin=path, line=line, **fields))
+    return tuple(specs)
 
 
 def _validated(config: Config) -> Config:

@@ -27,6 +27,7 @@ def parse_error(
     location: Location,
     message: str,
     fix: str = "Fix the file; lambdalint skipped what it could not read.",
+    *,
     function: str | None = None,
     severity: Severity = Severity.ERROR,
 ) -> Finding:

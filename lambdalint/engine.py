@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -13,10 +12,13 @@ from pathlib import Path
 from lambdalint.checks import RULES, FunctionFacts, Rule
 from lambdalint.config import Config, ConfigError
 from lambdalint.diagnostics import relative
-from lambdalint.discover.convention import HANDLER_FILES, discover_by_convention
-from lambdalint.model import Finding, Function, FunctionReport, Location, Report
+from lambdalint.discover import discover
+from lambdalint.discover.base import Discovery
+from lambdalint.discover.convention import HANDLER_FILES
+from lambdalint.model import Finding, Function, FunctionReport, Layer, Location, Report
 from lambdalint.read.imports import scan_code
-from lambdalint.read.requirements import read_requirements
+from lambdalint.read.layers import read_layer
+from lambdalint.read.requirements import parse_requirements_file, read_requirements
 from lambdalint.read.vendored import scan_vendored
 from lambdalint.recommend import plan
 from lambdalint.resolve.mapping import ModuleMap
@@ -27,8 +29,8 @@ from lambdalint.runtime.model import (
     default_runtime_name,
     load_runtime,
 )
+from lambdalint.suppress import unsuppressed
 
-_SUPPRESSION = re.compile(r"#\s*lambdalint:\s*ignore(?:\[(?P<slugs>[^\]]*)\])?")
 _HANDLER_NAMES = ("lambda_handler", "handler", "main")
 
 
@@ -44,20 +46,33 @@ def find_root(paths: Sequence[Path]) -> Path:
 
 def run(paths: Sequence[Path], config: Config, today: datetime.date | None = None) -> Report:
     """Scan ``paths`` and return every function's findings and plan."""
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise ConfigError(f"path does not exist: {', '.join(missing)}")
     rules = selected_rules(config)
-    root = find_root(paths)
-    functions = _named(_discover(paths, root))
+    root, found = discover_functions(paths, config)
+    functions = _named(list(found.functions))
     notes: list[str] = []
     if config.runtime is None and any(f.runtime is None for f in functions):
         notes.append(f"no runtime given: assumed {default_runtime_name()} (use --runtime)")
     day = today or reference_date()
-    reports = [analyse(fn, root, config, rules, day) for fn in functions]
+    layers = {layer.key: layer for layer in found.layers}
+    reports = [analyse(fn, root, config, rules, day, layers=layers) for fn in functions]
     if not functions:
-        notes.append("no Lambda function found (a folder with a handler or requirements file)")
-    return Report(functions=tuple(reports), notes=tuple(notes))
+        notes.append("no Lambda function found (IaC, a handler file or a requirements file)")
+    slugs = {rule.slug for rule in rules}
+    loose = [f for f in unsuppressed(found.findings, root) if f.rule in slugs]
+    return Report(
+        functions=tuple(reports),
+        findings=tuple(sorted(loose, key=Finding.sort_key)),
+        notes=tuple(notes),
+    )
+
+
+def discover_functions(paths: Sequence[Path], config: Config) -> tuple[Path, Discovery]:
+    """The repository root and everything discovery finds under ``paths``."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise ConfigError(f"path does not exist: {', '.join(missing)}")
+    root = find_root(paths)
+    return root, discover(paths, root, config.functions, config.exclude)
 
 
 def reference_date() -> datetime.date:
@@ -98,18 +113,6 @@ def _matches(rule: Rule, entry: str) -> bool:
     )
 
 
-def _discover(paths: Sequence[Path], root: Path) -> list[Function]:
-    seen: set[Path] = set()
-    found: list[Function] = []
-    for path in paths:
-        folder = path.resolve() if path.is_dir() else path.resolve().parent
-        for function in discover_by_convention(folder, root):
-            if function.code_dir not in seen:
-                seen.add(function.code_dir)
-                found.append(function)
-    return found
-
-
 def _named(functions: list[Function]) -> list[Function]:
     """Functions whose folder names clash are named by their path instead."""
     counts = Counter(f.name for f in functions)
@@ -117,7 +120,13 @@ def _named(functions: list[Function]) -> list[Function]:
 
 
 def analyse(
-    function: Function, root: Path, config: Config, rules: tuple[Rule, ...], today: datetime.date
+    function: Function,
+    root: Path,
+    config: Config,
+    rules: tuple[Rule, ...],
+    today: datetime.date,
+    *,
+    layers: Mapping[str, Layer] | None = None,
 ) -> FunctionReport:
     """Read one function, run the rules over its facts, and plan its packaging."""
     runtime = resolve_runtime(config.runtime or function.runtime or default_runtime_name())
@@ -128,8 +137,18 @@ def analyse(
         )
     path = relative(function.code_dir, root)
     vendored = scan_vendored(function.code_dir, root)
-    requirements = read_requirements(function.code_dir, root)
+    requirements = (
+        parse_requirements_file(function.requirements_file, root)
+        if function.requirements_file
+        else read_requirements(function.code_dir, root)
+    )
     code = scan_code(function.code_dir, root, runtime.python_version, skip=vendored.modules)
+    known = layers or {}
+    contents = tuple(
+        read_layer(known[key], root, runtime.python_version)
+        for key in function.layers
+        if key in known
+    )
     function = replace(function, runtime=runtime.name, architecture=arch)
     if function.handler is None:
         function = replace(function, handler=_infer_handler(code.definitions))
@@ -143,12 +162,18 @@ def analyse(
         requirement_files=requirements.files,
         vendored=vendored.dists,
         code=code,
-        modules=ModuleMap(runtime, vendored.dists, requirements.requirements),
+        modules=ModuleMap(runtime, vendored.dists, requirements.requirements, contents),
         anchor=function.source or Location(path),
-        read_errors=(*vendored.findings, *requirements.findings, *code.findings),
+        read_errors=(
+            *vendored.findings,
+            *requirements.findings,
+            *code.findings,
+            *(f for c in contents for f in c.findings),
+        ),
+        unknown_layers=tuple(key for key in function.layers if key not in known),
     )
     findings = [f for rule in rules for f in rule.run(facts)]
-    kept = sorted(_unsuppressed(findings, root), key=Finding.sort_key)
+    kept = sorted(unsuppressed(findings, root), key=Finding.sort_key)
     return FunctionReport(function=function, path=path, findings=tuple(kept), plan=plan(facts))
 
 
@@ -160,30 +185,3 @@ def _infer_handler(definitions: Mapping[str, frozenset[str]]) -> str | None:
             if name in definitions.get(module, frozenset()):
                 return f"{module}.{name}"
     return None
-
-
-def _unsuppressed(findings: list[Finding], root: Path) -> list[Finding]:
-    """Drop findings whose line carries ``# lambdalint: ignore`` or ``ignore[slug]``."""
-    lines: dict[str, list[str]] = {}
-    kept: list[Finding] = []
-    for finding in findings:
-        loc = finding.location
-        if loc.line is None:
-            kept.append(finding)
-            continue
-        if loc.file not in lines:
-            try:
-                text = (root / loc.file).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                text = ""
-            lines[loc.file] = text.splitlines()
-        source = lines[loc.file]
-        line = source[loc.line - 1] if 0 < loc.line <= len(source) else ""
-        match = _SUPPRESSION.search(line)
-        if match is None:
-            kept.append(finding)
-            continue
-        slugs = match.group("slugs")
-        if slugs is not None and finding.rule not in {s.strip() for s in slugs.split(",")}:
-            kept.append(finding)
-    return kept

@@ -47,6 +47,8 @@ class Function:
     ``pip install`` (a bare directory); True/False when the IaC tells. ``layers`` holds layer
     references as the IaC writes them: ARNs, or keys of layers defined in the same repository
     (see ``Layer.key``). ``requirements_file`` overrides the default lookup in ``code_dir``.
+    ``source`` is where the IaC defines the function; ``packaging_source`` where it decides
+    how the code is packaged (a Terraform ``archive_file`` block), when that differs.
     """
 
     name: str
@@ -62,6 +64,7 @@ class Function:
     packaging: str = "directory"
     installs_requirements: bool | None = None
     source: Location | None = None
+    packaging_source: Location | None = None
     memory_mb: int | None = None
     timeout_s: int | None = None
     notes: tuple[str, ...] = ()

@@ -3,9 +3,11 @@
 from lambdalint.checks import (
     deprecated_runtime,
     handler_not_found,
+    layer_limit,
     missing_dependency,
     parse_error,
     removed_stdlib_module,
+    requirements_not_installed,
     runtime_provided,
     runtime_version_mismatch,
     syntax_incompatible,
@@ -15,6 +17,7 @@ from lambdalint.checks.base import FunctionFacts, Rule
 
 RULES: tuple[Rule, ...] = (
     missing_dependency.RULE,
+    requirements_not_installed.RULE,
     unused_requirement.RULE,
     runtime_provided.RULE,
     runtime_version_mismatch.RULE,
@@ -22,6 +25,7 @@ RULES: tuple[Rule, ...] = (
     syntax_incompatible.RULE,
     deprecated_runtime.RULE,
     handler_not_found.RULE,
+    layer_limit.RULE,
     parse_error.RULE,
 )
 

@@ -41,6 +41,7 @@ class FunctionFacts:
     modules: ModuleMap
     anchor: Location
     read_errors: tuple[Finding, ...] = ()
+    unknown_layers: tuple[str, ...] = ()
 
     @cached_property
     def installed_requirements(self) -> tuple[Requirement, ...]:

@@ -46,11 +46,16 @@ def _missing(rule: Rule, facts: FunctionFacts, ref: ImportRef, why: str) -> Find
         else "this code path raises ModuleNotFoundError when it runs"
     )
     dists = " or ".join(candidates_for(ref.module))
+    hedge, severity = "", None
+    if facts.unknown_layers:  # a layer lambdalint cannot see into may still provide it
+        hedge = f" (unless layer {', '.join(facts.unknown_layers)} provides it)"
+        severity = Severity.WARNING
     return rule.finding(
         facts,
         ref.location,
-        f"'{ref.module}' is not provided in {facts.runtime.name}: {why}; {effect}",
+        f"'{ref.module}' is not provided in {facts.runtime.name}: {why}; {effect}{hedge}",
         f"Add {dists} to the function's requirements and make sure the packaging installs them.",
+        severity,
     )
 
 

@@ -1,16 +1,13 @@
 """Functions found by convention: a folder with a handler file or a requirements file.
 
-Used when no infrastructure-as-code says how a function is deployed. The packaging path is
-then unknown, so ``installs_requirements`` stays None and rules hedge accordingly.
+Used for folders that no infrastructure-as-code deploys. The packaging path is then
+unknown, so ``installs_requirements`` stays None and rules hedge accordingly.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-
-from lambdalint.diagnostics import relative
-from lambdalint.model import Function
 
 HANDLER_FILES = (
     "lambda_function.py",
@@ -23,54 +20,56 @@ HANDLER_FILES = (
     "function.py",
 )
 REQUIREMENT_FILES = ("requirements.txt", "requirements.in")
+_MARKERS = frozenset((*HANDLER_FILES, *REQUIREMENT_FILES))
+# Folders that hold copies, tests or tooling rather than a deployable function.
 SKIP_DIRS = frozenset(
     {
-        "node_modules",
-        "__pycache__",
         "tests",
         "test",
-        "venv",
-        "env",
         "site-packages",
         "cdk.out",
         "build",
         "dist",
+        "docs",
+        "scripts",
+        "infra",
+        "terraform",
+        "python",
     }
 )
 
 
-def looks_like_function(folder: Path) -> bool:
-    """A handler file or a requirements file at the top of ``folder``."""
-    return any((folder / name).is_file() for name in (*HANDLER_FILES, *REQUIREMENT_FILES))
+def function_folders(
+    files: Iterable[Path], bases: Sequence[Path], claimed: frozenset[Path]
+) -> list[Path]:
+    """Top-most folders holding a handler or requirements file, outside IaC-deployed folders.
 
-
-def discover_by_convention(path: Path, root: Path) -> list[Function]:
-    """Function folders at or below ``path``; a function's own subfolders are not searched."""
-    found: list[Function] = []
-    for folder in _candidate_folders(path):
-        rel = relative(folder, root)
-        found.append(Function(name=folder.name or rel, code_dir=folder, packaging="directory"))
-    return found
-
-
-def _candidate_folders(path: Path) -> list[Path]:
-    if looks_like_function(path):
-        return [path]
-    hits: list[Path] = []
-    for current, dirs, _files in os.walk(path):
-        here = Path(current)
-        dirs[:] = sorted(d for d in dirs if not _skipped(here / d))
-        if here != path and looks_like_function(here):
-            hits.append(here)
-            dirs[:] = []
-    return hits
-
-
-def _skipped(folder: Path) -> bool:
-    name = folder.name
-    return (
-        name.startswith(".")
-        or name in SKIP_DIRS
-        or name.endswith((".dist-info", ".egg-info"))
-        or (folder / "pyvenv.cfg").exists()
+    A folder below another function folder belongs to that function; a folder that IaC
+    already deploys (or lies inside one) is not reported again. Test, build and tooling
+    folders below the scanned ``bases`` are skipped, and so is a CDK app (``cdk.json``).
+    """
+    candidates = sorted(
+        {
+            f.parent
+            for f in files
+            if f.name in _MARKERS
+            and not _skipped(f.parent, bases)
+            and not (f.parent / "cdk.json").exists()
+        }
     )
+    chosen: list[Path] = []
+    for folder in candidates:
+        if any(folder == c or folder.is_relative_to(c) for c in claimed):
+            continue
+        if any(folder.is_relative_to(c) for c in chosen):
+            continue
+        chosen.append(folder)
+    return chosen
+
+
+def _skipped(folder: Path, bases: Sequence[Path]) -> bool:
+    base = max(
+        (b for b in bases if folder.is_relative_to(b)), key=lambda b: len(b.parts), default=None
+    )
+    parts = folder.relative_to(base).parts if base else folder.parts
+    return any(p in SKIP_DIRS or p.endswith((".dist-info", ".egg-info")) for p in parts)

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from lambdalint.model import Finding, FunctionReport, Plan, Report
+from lambdalint.model import Finding, FunctionReport, Location, Plan, Report
 
 SCHEMA_VERSION = 1
 
@@ -46,12 +46,20 @@ def _function(report: FunctionReport) -> dict[str, Any]:
         "runtime": fn.runtime,
         "architecture": fn.architecture,
         "packaging": fn.packaging,
+        "discovered_by": fn.discovered_by,
+        "source": _location(fn.source),
         "package_type": fn.package_type.value,
         "installs_requirements": fn.installs_requirements,
         "layers": list(fn.layers),
         "findings": [finding_dict(f) for f in report.findings],
         "plan": _plan(report.plan),
     }
+
+
+def _location(location: Location | None) -> dict[str, Any] | None:
+    if location is None:
+        return None
+    return {"file": location.file, "line": location.line}
 
 
 def _plan(plan: Plan) -> dict[str, Any]:

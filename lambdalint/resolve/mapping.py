@@ -17,6 +17,7 @@ from importlib import resources
 from packaging.utils import NormalizedName, canonicalize_name
 
 from lambdalint.model import Requirement, VendoredDist
+from lambdalint.read.layers import LayerContents
 from lambdalint.runtime.model import Runtime, restored_by
 
 
@@ -24,6 +25,7 @@ class ProvidedBy(StrEnum):
     """Where a module comes from at run time."""
 
     VENDORED = "vendored"
+    LAYER = "layer"
     RUNTIME = "runtime"
     REQUIREMENT = "requirement"
 
@@ -84,10 +86,12 @@ class ModuleMap:
         runtime: Runtime,
         vendored: tuple[VendoredDist, ...],
         requirements: tuple[Requirement, ...],
+        layers: tuple[LayerContents, ...] = (),
     ) -> None:
         self._runtime = runtime
         self._vendored = vendored
-        self._requirements = {r.normalized: r for r in requirements if not r.constraint}
+        self._requirements = _by_name(requirements)
+        self._layers = [(layer, _by_name(layer.requirements)) for layer in layers]
 
     def provider(self, module: str) -> Provider | None:
         """Who provides ``module`` (dotted); None when nothing in reach does."""
@@ -95,6 +99,15 @@ class ModuleMap:
         for dist in self._vendored:
             if _covers(dist.modules, module):
                 return Provider(ProvidedBy.VENDORED, dist.name, dist.version, "vendored dist-info")
+        for layer, requirements in self._layers:
+            name = layer.layer.name
+            if root in layer.modules:
+                return Provider(ProvidedBy.LAYER, name, None, f"layer {name} (python/ folder)")
+            requirement = self._match(module, requirements)
+            if requirement is not None:
+                return Provider(
+                    ProvidedBy.LAYER, name, None, f"layer {name} installs {requirement.name}"
+                )
         shipped = self._runtime.provider_of(root)
         if shipped is not None:
             seen = shipped.latest()
@@ -111,15 +124,18 @@ class ModuleMap:
 
     def requirement_for(self, module: str) -> Requirement | None:
         """The declared requirement that provides ``module``, by name or by the fallback table."""
+        return self._match(module, self._requirements)
+
+    def _match(self, module: str, requirements: dict[str, Requirement]) -> Requirement | None:
         for name in _name_candidates(module):
-            if name in self._requirements:
-                return self._requirements[name]
+            if name in requirements:
+                return requirements[name]
         for dist in table_distributions(module):
-            hit = self._requirements.get(canonicalize_name(dist))
+            hit = requirements.get(canonicalize_name(dist))
             if hit is not None:
                 return hit
         if "." in module:  # `from google.cloud import storage` names a namespace package
-            for requirement in self._requirements.values():
+            for requirement in requirements.values():
                 if any(m.startswith(module + ".") for m in self.modules_of(requirement)):
                     return requirement
         return None
@@ -138,6 +154,10 @@ class ModuleMap:
 def candidates_for(module: str) -> tuple[str, ...]:
     """Distributions that would provide ``module``, for the fix text of a missing import."""
     return table_distributions(module) or (module.split(".", 1)[0],)
+
+
+def _by_name(requirements: tuple[Requirement, ...]) -> dict[str, Requirement]:
+    return {r.normalized: r for r in requirements if not r.constraint}
 
 
 def _covers(modules: tuple[str, ...], module: str) -> bool:
