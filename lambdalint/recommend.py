@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lambdalint.checks.base import FunctionFacts
 from lambdalint.model import PackageType, Plan, Requirement
-from lambdalint.resolve.mapping import candidates_for
+from lambdalint.resolve.mapping import ProvidedBy, candidates_for
 
 
 def platform_tags(glibc: tuple[int, int], architecture: str) -> tuple[str, ...]:
@@ -24,6 +24,14 @@ def plan(facts: FunctionFacts) -> Plan:
     declared = [
         r for r in facts.installed_requirements if r.direct and facts.shipped(r.normalized) is None
     ]
+    in_layers = {r.name: _layer_of(facts, r) for r in declared}
+    if declared and all(in_layers.values()) and not _undeclared(facts):
+        layers = ", ".join(dict.fromkeys(name for name in in_layers.values() if name))
+        return Plan(
+            "layer",
+            distributions=tuple(in_layers),
+            reason=f"layer {layers} provides every declared distribution the runtime lacks",
+        )
     undeclared = _undeclared(facts)
     needed = tuple(dict.fromkeys([r.name for r in declared] + list(undeclared)))
     if facts.function.package_type is PackageType.IMAGE:
@@ -32,6 +40,12 @@ def plan(facts: FunctionFacts) -> Plan:
         )
     if not needed:
         return Plan("none", reason="the runtime provides every third-party module the code imports")
+    if facts.function.installs_requirements and not undeclared:
+        return Plan(
+            "zip",
+            distributions=needed,
+            reason=f"{facts.function.packaging} already installs them into the package",
+        )
     files = [f for f in facts.requirement_files if f.endswith((".txt", ".in"))]
     left_to_runtime = [
         r.name
@@ -63,6 +77,15 @@ def plan(facts: FunctionFacts) -> Plan:
         distributions=needed,
         reason=reason,
     )
+
+
+def _layer_of(facts: FunctionFacts, requirement: Requirement) -> str | None:
+    """The name of the repository layer that provides ``requirement``, if one does."""
+    for module in facts.modules.modules_of(requirement):
+        provider = facts.modules.provider(module)
+        if provider is not None and provider.kind is ProvidedBy.LAYER:
+            return provider.distribution
+    return None
 
 
 def _undeclared(facts: FunctionFacts) -> tuple[str, ...]:

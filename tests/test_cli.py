@@ -69,7 +69,7 @@ def test_text_report_names_file_line_and_fix():
         in result.stdout
     )
     assert "fix: Add requests" in result.stdout
-    assert result.stdout.rstrip().endswith("1 function checked: 1 error, 1 warning, 1 info")
+    assert result.stdout.rstrip().endswith("1 function checked: 1 error, 1 warning, 2 info")
     assert "\033[" not in result.stdout  # no colour when not a TTY
 
 

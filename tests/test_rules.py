@@ -147,7 +147,7 @@ def test_requirements_that_are_never_installed_do_not_provide(tmp_path):
     ("installs", "expected"),
     [
         (True, ["runtime-provided"]),
-        (False, ["runtime-provided", "runtime-version-mismatch"]),
+        (False, ["requirements-not-installed", "runtime-provided", "runtime-version-mismatch"]),
         (None, ["runtime-provided", "runtime-version-mismatch"]),
     ],
 )

@@ -72,12 +72,18 @@ def discover(
             result = replace(result, functions=kept)
         found += result
     claimed = found.claimed | {spec.path for spec in declared}
+    explicit = tuple(_declared(spec, root) for spec in declared)
+    # A requirements file that IaC or config already assigns does not make its folder a function.
+    assigned = {
+        f.requirements_file for f in (*explicit, *found.functions) if f.requirements_file
+    } | {layer.requirements_file for layer in found.layers if layer.requirements_file}
     conventional = tuple(
         Function(name=folder.name or relative(folder, root), code_dir=folder)
-        for folder in function_folders(files, [p.resolve() for p in paths], claimed)
+        for folder in function_folders(
+            [f for f in files if f not in assigned], [p.resolve() for p in paths], claimed
+        )
         if not _excluded(folder, root, exclude)
     )
-    explicit = tuple(_declared(spec, root) for spec in declared)
     return Discovery(
         functions=explicit + found.functions + conventional,
         layers=found.layers,

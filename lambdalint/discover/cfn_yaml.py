@@ -4,7 +4,9 @@ Short-form intrinsics (``!Ref X``, ``!GetAtt A.B``, ``!Sub``, ``!If`` …) becom
 (``{"Ref": "X"}``, ``{"Fn::GetAtt": ["A", "B"]}`` …); an unknown ``!Tag`` becomes ``{"!Tag": …}``
 instead of an error. Mappings are ``LineDict`` instances that remember the 1-based line of each
 key. Alias bombs are refused before construction. PyYAML is imported only when a template is
-loaded, so importing this module costs nothing.
+loaded, so importing this module costs nothing. ``read_template`` and ``Template`` are what
+SAM and CDK discovery share: a size-limited read that turns problems into findings, key
+locations, parameter defaults and checked local folders.
 """
 
 from __future__ import annotations
@@ -13,11 +15,20 @@ import functools
 import json
 import re
 from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from lambdalint.diagnostics import locate, parse_error
+from lambdalint.discover.base import inside
+from lambdalint.model import Finding, Location, Severity
 
 if TYPE_CHECKING:
     import yaml
 
+MAX_BYTES = 5 * 1024 * 1024
+"""Templates larger than this are skipped with a finding."""
+UNREAD_FIX = "Point lambdalint at the source folder, or ignore this function."
 MAX_EXPANDED_NODES = 200_000
 """Nodes a document may expand to through aliases; a billion-laughs file exceeds it at once."""
 
@@ -28,7 +39,7 @@ INTRINSICS = frozenset(
         "Transform",
     }
 )  # fmt: skip
-"""Short forms written ``!Name`` that mean ``Fn::Name``; ``!Ref`` and ``!Condition`` keep their name."""
+"""Short forms ``!Name`` that mean ``Fn::Name``; ``!Ref`` and ``!Condition`` keep their name."""
 
 
 class TemplateError(Exception):
@@ -72,11 +83,11 @@ class Lines:
 
 
 def load_with_lines(text: str) -> tuple[Any, Lines]:
-    """Parse a YAML or JSON template; raise ``TemplateError`` (with a line) when it is unreadable."""
+    """Parse a YAML or JSON template; raise ``TemplateError`` (with a line) if it is unreadable."""
     import yaml  # noqa: PLC0415 - PyYAML loads only when a template is read
 
     try:
-        return yaml.load(text, Loader=_loader()), Lines()  # noqa: S506 - a SafeLoader subclass
+        return _load(yaml, text), Lines()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -96,16 +107,126 @@ def load_with_lines(text: str) -> tuple[Any, Lines]:
     raise yaml_error
 
 
+def read_template(path: Path, root: Path) -> tuple[Any, Lines] | Finding:
+    """The parsed template, or a finding saying why it could not be read."""
+    where = locate(path, root)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return parse_error(
+                where,
+                f"template is {size // 1_048_576} MB, more than lambdalint reads (5 MB); skipped",
+                severity=Severity.WARNING,
+            )
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        return parse_error(where, f"cannot read template: {error}")
+    try:
+        return load_with_lines(text)
+    except TemplateError as error:
+        return parse_error(locate(path, root, error.line), error.message)
+
+
+@dataclass
+class Template:
+    """One parsed template and what its resources need to resolve values."""
+
+    path: Path
+    root: Path
+    data: dict[str, Any]
+    lines: Lines
+    found: list[Finding] = field(default_factory=list)
+
+    @property
+    def folder(self) -> Path:
+        """Where relative code paths start."""
+        return self.path.parent
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        """The Resources mapping."""
+        return mapping(self.data.get("Resources"))
+
+    @property
+    def sam(self) -> bool:
+        """Whether the SAM transform (hence ``sam build``) applies."""
+        transform = self.data.get("Transform")
+        names = transform if isinstance(transform, list) else [transform]
+        return any(isinstance(n, str) and n.startswith("AWS::Serverless") for n in names)
+
+    def where(self, mapping: object, key: str) -> Location:
+        """The location of ``key`` in ``mapping`` (the template file when unknown)."""
+        return locate(self.path, self.root, self.lines.key(mapping, key))
+
+    def warn(self, where: Location, message: str, function: str | None = None) -> None:
+        """Record something that could not be resolved statically."""
+        self.found.append(
+            parse_error(where, message, UNREAD_FIX, function=function, severity=Severity.WARNING)
+        )
+
+    def literal(self, value: object) -> str | None:
+        """A string value, following ``Ref`` to a parameter's literal ``Default``."""
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value)
+        ref = value.get("Ref") if isinstance(value, dict) and len(value) == 1 else None
+        if not isinstance(ref, str):
+            return None
+        default = mapping(mapping(self.data.get("Parameters")).get(ref)).get("Default")
+        return str(default) if isinstance(default, str | int | float) else None
+
+    def local_dir(self, value: str, where: Location, name: str) -> Path | None:
+        """The folder a relative path names, or None (with a finding) when it is unusable."""
+        folder = Path(value) if Path(value).is_absolute() else self.folder / value
+        problem = None
+        if not inside(folder, self.root):
+            problem = f"'{value}' is outside the repository; not analysed"
+        elif not folder.exists():
+            problem = f"'{value}' does not exist (build it or fix the path)"
+        elif not folder.is_dir():
+            problem = f"'{value}' is a prebuilt archive; its contents are not analysed"
+        if problem:
+            self.warn(where, f"{name}: code {problem}", name)
+            return None
+        return folder.resolve()
+
+
+def mapping(value: object) -> dict[str, Any]:
+    """``value`` if it is a mapping, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: object) -> list[Any]:
+    """``value`` as a list: None is empty, a single item is wrapped."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def as_int(value: object) -> int | None:
+    """``value`` if it is a literal integer."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _load(yaml: Any, text: str) -> object:  # noqa: ANN401 - the yaml module itself
+    """Compose with libyaml when present (ten times faster), construct with ``CfnLoader``."""
+    node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if node is None:
+        return None
+    if "&" in text:  # only anchors make aliases, and only aliases can explode
+        _check_expansion(node)
+    loader = _loader()("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 @functools.cache
 def _loader() -> type[yaml.SafeLoader]:
     import yaml  # noqa: PLC0415 - PyYAML loads only when a template is read
 
     class CfnLoader(yaml.SafeLoader):
-        """SafeLoader with CloudFormation tags, key lines and a cap on alias expansion."""
-
-        def construct_document(self, node: yaml.Node) -> Any:
-            _check_expansion(node)
-            return super().construct_document(node)
+        """SafeLoader with CloudFormation tags and the line of every mapping key."""
 
         def construct_line_map(self, node: yaml.MappingNode) -> Iterator[LineDict]:
             data = LineDict()
@@ -115,30 +236,34 @@ def _loader() -> type[yaml.SafeLoader]:
             for key_node, _value in node.value:
                 key = self.construct_object(key_node)
                 if isinstance(key, Hashable):
-                    data.key_lines.setdefault(key, key_node.start_mark.line + 1)
-
-    def construct_tag(loader: CfnLoader, suffix: str, node: yaml.Node) -> Any:
-        value: Any
-        if isinstance(node, yaml.MappingNode):
-            value = loader.construct_mapping(node, deep=True)
-        elif isinstance(node, yaml.SequenceNode):
-            value = loader.construct_sequence(node, deep=True)
-        else:
-            value = loader.construct_scalar(node)  # type: ignore[arg-type]
-        if suffix in {"Ref", "Condition"}:
-            return {suffix: value}
-        if suffix == "GetAtt" and isinstance(value, str):
-            return {"Fn::GetAtt": value.split(".", 1)}
-        if suffix in INTRINSICS:
-            return {f"Fn::{suffix}": value}
-        return {f"!{suffix}": value} if suffix else value
+                    data.key_lines[key] = key_node.start_mark.line + 1
 
     CfnLoader.add_constructor(
         "tag:yaml.org,2002:map",
-        CfnLoader.construct_line_map,  # type: ignore[arg-type]
+        CfnLoader.construct_line_map,
     )
-    CfnLoader.add_multi_constructor("!", construct_tag)
+    CfnLoader.add_multi_constructor("!", _construct_tag)
     return CfnLoader
+
+
+def _construct_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
+    """The long form of a short-form tag: ``!Ref X`` becomes ``{"Ref": "X"}``."""
+    import yaml  # noqa: PLC0415 - PyYAML loads only when a template is read
+
+    value: object
+    if isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_scalar(node)  # type: ignore[arg-type]
+    if suffix in {"Ref", "Condition"}:
+        return {suffix: value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        return {"Fn::GetAtt": value.split(".", 1)}
+    if suffix in INTRINSICS:
+        return {f"Fn::{suffix}": value}
+    return {f"!{suffix}": value} if suffix else value
 
 
 def _check_expansion(root: yaml.Node) -> None:

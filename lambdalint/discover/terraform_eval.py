@@ -1,32 +1,40 @@
-"""A small, safe evaluator for the Terraform expressions that locate Lambda code.
+r"""Reading one Terraform module (a folder of ``.tf`` files) and evaluating its expressions.
 
-python-hcl2 keeps expressions as text: a quoted template keeps its quotes (``"\\"x\\""``) and
-any other expression is wrapped as ``"${...}"``. This module evaluates the handful of forms
-that matter for discovery (literals, templates, ``path.*``, ``var.*`` defaults, ``local.*``,
-list literals, and a few pure functions). Anything else raises ``Unresolved``; nothing is
-ever executed.
+python-hcl2 keeps expressions as text: a quoted template keeps its quotes (``"\"x\""``) and any
+other expression is wrapped as ``"${...}"``. ``Scope`` evaluates the few forms that locate
+Lambda code (literals, templates, ``path.*``, ``var.*`` defaults and tfvars, ``local.*``,
+lists, and a few pure functions); anything else raises ``Unresolved``. Nothing is executed.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeAlias
 
-type Value = str | int | float | bool | None | list[Value] | dict[str, Value]
+from lambdalint.diagnostics import locate, parse_error
+from lambdalint.model import Finding, Severity
 
-_HEREDOC = re.compile(r"<<-?([A-Za-z_]\w*)\n(.*?)\n[ \t]*\1\s*$", re.DOTALL)
+Value: TypeAlias = "str | int | float | bool | list[Value] | dict[str, Value] | None"
+
+MAX_BYTES = 5 * 1024 * 1024
+_HEREDOC = re.compile(r"<<-?([A-Za-z_]\w*)\n(.*?)\n[ \t]*\1\s*", re.DOTALL)
 _REFERENCE = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[^\[\]]*\])*")
-_TOKEN = re.compile(
-    r"\s*(?:(?P<num>-?\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][\w-]*)|(?P<punct>[.,()\[\]])|(?P<quote>\"))"
-)
+_STEP = re.compile(r"\.([\w-]+)|\[([^\[\]]*)\]")
+_CALL = re.compile(r"([a-z]\w*)\((.*)\)", re.DOTALL)
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-_FORMAT = re.compile(r"%[sdv%]")
+_CONSTANTS: dict[str, Value] = {"true": True, "false": False, "null": None}
+_PIP = re.compile(r"\bpip[\d.]*\s+install\b")
+_REQUIREMENTS = re.compile(r"\s(?:-r\s*|--requirement[=\s]+)([^\s;&|'\"]+)")
+_TARGET = re.compile(r"\s(?:-t\s*|--target[=\s]+)([^\s;&|'\"]+)")
+_PATH_REF = re.compile(r"\$\{\s*path\.(?:module|root|cwd)\s*\}")
 
 
-class Unresolved(Exception):  # noqa: N818 - a result kind, not an error the user sees raw
+class Unresolved(Exception):  # noqa: N818 - an outcome of evaluation, not a failure
     """An expression that cannot be evaluated without running Terraform."""
 
     def __init__(self, reason: str) -> None:
@@ -35,24 +43,42 @@ class Unresolved(Exception):  # noqa: N818 - a result kind, not an error the use
 
 
 def shown(raw: object) -> str:
-    """The expression as a user would recognise it from the ``.tf`` file."""
+    """The expression as the user wrote it (without hcl2's ``${...}`` wrapper)."""
     if isinstance(raw, str) and raw.startswith("${") and raw.endswith("}"):
         return raw[2:-1]
-    if isinstance(raw, list):
-        return "[" + ", ".join(shown(item) for item in raw) + "]"
-    return str(raw)
+    return "[" + ", ".join(map(shown, raw)) + "]" if isinstance(raw, list) else str(raw)
 
 
-def literal(raw: object) -> str | None:
-    """The text of a quoted string without interpolation, else None (labels, keys)."""
-    if isinstance(raw, str) and len(raw) >= 2 and raw[0] == raw[-1] == '"' and "${" not in raw:  # noqa: PLR2004
-        return raw[1:-1]
-    return raw if isinstance(raw, str) and not raw.startswith(("${", '"')) else None
+def _text(value: Value) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise Unresolved("a list or object is not a string")
+
+
+def _format(fmt: Value, *args: Value) -> str:
+    parts = re.split(r"(%[sdv%])", _text(fmt))
+    if "%" in "".join(parts[::2]) or len(args) != sum(p != "%%" for p in parts[1::2]):
+        raise Unresolved("format() is evaluated only with %s/%d/%v and matching arguments")
+    values = iter(args)
+    return "".join(
+        p if i % 2 == 0 else "%" if p == "%%" else _text(next(values)) for i, p in enumerate(parts)
+    )
+
+
+_FUNCTIONS: dict[str, Any] = {
+    "format": _format,
+    "join": lambda sep, items: _text(sep).join(map(_text, items)),
+    "lower": lambda s: _text(s).lower(),
+    "basename": lambda s: Path(_text(s)).name,
+    "dirname": lambda s: os.path.dirname(_text(s)),  # noqa: PTH120 - Terraform's dirname
+}
 
 
 @dataclass
 class Scope:
-    """What expressions in one Terraform module (one folder) can refer to."""
+    """What expressions in one module can refer to; relative paths start at ``folder``."""
 
     folder: Path
     variables: Mapping[str, object] = field(default_factory=dict)
@@ -67,56 +93,114 @@ class Scope:
         if isinstance(raw, list):
             return [self.evaluate(item) for item in raw]
         if isinstance(raw, dict):
-            return {
-                literal(k) or k: self.evaluate(v) for k, v in raw.items() if not k.startswith("__")
-            }
-        if isinstance(raw, str):
-            if len(raw) >= 2 and raw[0] == raw[-1] == '"':  # noqa: PLR2004
-                return self._template(raw[1:-1])
-            if raw.startswith("${") and raw.endswith("}"):
-                return _Parser(raw[2:-1], self).whole()
-        raise Unresolved(f"{shown(raw)} is not a value lambdalint evaluates")
+            return {k.strip('"'): self.evaluate(v) for k, v in raw.items() if k[:2] != "__"}
+        if isinstance(raw, str) and len(raw) > 1 and raw[0] == raw[-1] == '"':
+            return self.template(raw[1:-1])
+        if isinstance(raw, str) and raw.startswith("${") and raw.endswith("}"):
+            return self.expression(raw[2:-1])
+        raise Unresolved(f"{shown(raw)} is not evaluated statically")
 
     def text(self, raw: object) -> str:
         """A value that must be a string (numbers are converted, as Terraform does)."""
-        value = self.evaluate(raw)
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise Unresolved(f"{shown(raw)} is not a string")
-        return str(value)
+        return _text(self.evaluate(raw))
 
     def path(self, raw: object) -> Path:
-        """A file or folder path; relative paths are relative to the module folder."""
-        return Path(os.path.normpath(self.folder / self.text(raw)))
+        """A file or folder path (see ``at``)."""
+        return self.at(self.text(raw))
+
+    def at(self, text: str) -> Path:
+        """``text`` as a normalised path; relative paths start at the module folder."""
+        return Path(os.path.normpath(self.folder / text))
 
     def reference(self, raw: object) -> str | None:
         """``data.archive_file.x.output_path`` for ``"${data.archive_file.x.output_path}"``.
 
-        References through a ``local`` are followed, so ``local.zip`` finds what it names.
+        A reference to a ``local`` that is itself a reference is followed.
         """
         for _ in range(10):
-            if not (isinstance(raw, str) and raw.startswith("${") and raw.endswith("}")):
-                return None
-            text = raw[2:-1].strip()
+            text = shown(raw).strip() if isinstance(raw, str) and raw.startswith("${") else ""
             if not _REFERENCE.fullmatch(text):
                 return None
-            parts = text.split(".")
-            if parts[0] != "local" or len(parts) < 2 or parts[1] not in self.locals:  # noqa: PLR2004
+            name = text.removeprefix("local.")
+            if name == text or name not in self.locals:
                 return text
-            raw = self.locals[parts[1]]
+            raw = self.locals[name]
         return None
 
-    def lookup(self, root: str, name: str) -> Value:
-        """The value of ``root.name`` for ``path``, ``var`` and ``local``."""
+    def template(self, body: str) -> str:
+        """A quoted string or heredoc with ``${...}`` interpolations."""
+        heredoc = _HEREDOC.fullmatch(body)
+        body = heredoc.group(2) if heredoc else body
+        out: list[str] = []
+        i = 0
+        while i < len(body):
+            if body[i] == "\\" and not heredoc:
+                out.append(_ESCAPES.get(body[i + 1 : i + 2], body[i : i + 2]))
+                i += 2
+            elif body.startswith(("$${", "%%{"), i):
+                out.append(body[i + 1 : i + 3])
+                i += 3
+            elif body.startswith("${", i):
+                end = _closing(body, i + 2)
+                out.append(_text(self.expression(body[i + 2 : end])))
+                i = end + 1
+            elif body.startswith("%{", i):
+                raise Unresolved("template directives (%{...}) are not evaluated")
+            else:
+                out.append(body[i])
+                i += 1
+        return "".join(out)
+
+    def expression(self, text: str) -> Value:
+        """Literals, lists, references with ``.attr``/``[index]``, and a few functions."""
+        text = text.strip()
+        if text in _CONSTANTS or _NUMBER.fullmatch(text):
+            return (
+                _CONSTANTS[text]
+                if text in _CONSTANTS
+                else float(text)
+                if "." in text
+                else int(text)
+            )
+        if text.startswith('"') and _string_end(text, 1) == len(text) - 1:
+            return self.template(text[1:-1])
+        if text.startswith("[") and text.endswith("]"):
+            return [self.expression(part) for part in _split(text[1:-1])]
+        if (call := _CALL.fullmatch(text)) and call.group(1) in {*_FUNCTIONS, "abspath"}:
+            args = [self.expression(part) for part in _split(call.group(2))]
+            if call.group(1) == "abspath" and len(args) == 1:
+                return str(self.at(_text(args[0])))
+            try:
+                return _FUNCTIONS[call.group(1)](*args)  # type: ignore[no-any-return]
+            except (TypeError, StopIteration):
+                raise Unresolved(f"{call.group(1)}() has unexpected arguments") from None
+        if _REFERENCE.fullmatch(text) and "." in text:
+            return self._reference(text)
+        raise Unresolved(f"{text} is not evaluated statically")
+
+    def _reference(self, text: str) -> Value:
+        root, _, rest = text.partition(".")
+        name = re.split(r"[.\[]", rest, maxsplit=1)[0]
         if root == "path" and name in {"module", "root", "cwd"}:
-            return str(self.folder)
-        if root == "var":
-            if name in self.variables:
-                return self._once(f"var.{name}", self.variables[name])
-            known = "has no default" if name in self.declared else "is not declared"
-            raise Unresolved(f"var.{name} {known}")
-        if root == "local" and name in self.locals:
-            return self._once(f"local.{name}", self.locals[name])
-        raise Unresolved(f"{root}.{name} is only known when Terraform runs")
+            value: Value = str(self.folder)
+        elif root == "var" and name in self.variables:
+            value = self._once(f"var.{name}", self.variables[name])
+        elif root == "var":
+            raise Unresolved(
+                f"{text} {'has no default' if name in self.declared else 'is not declared'}"
+            )
+        elif root == "local" and name in self.locals:
+            value = self._once(f"local.{name}", self.locals[name])
+        else:
+            raise Unresolved(f"{text} is only known when Terraform runs")
+        for attr, index in _STEP.findall(rest[len(name) :]):
+            key = attr or self.expression(index)
+            in_dict = isinstance(value, dict) and isinstance(key, str) and key in value
+            in_list = isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value)
+            if not (in_dict or in_list):
+                raise Unresolved(f"{text} has no element {key!r}")
+            value = value[key]  # type: ignore[index]
+        return value
 
     def _once(self, key: str, raw: object) -> Value:
         if key in self._active:
@@ -127,193 +211,182 @@ class Scope:
         finally:
             self._active.discard(key)
 
-    def _template(self, body: str) -> str:
-        heredoc = _HEREDOC.fullmatch(body)
-        if heredoc:
-            body = heredoc.group(2)
-        out: list[str] = []
-        i = 0
-        while i < len(body):
-            char = body[i]
-            if char == "\\" and i + 1 < len(body) and not heredoc:
-                out.append(_ESCAPES.get(body[i + 1], body[i : i + 2]))
-                i += 2
-            elif body.startswith(("$${", "%%{"), i):
-                out.append(body[i + 1 : i + 3])
-                i += 3
-            elif body.startswith("${", i):
-                end = closing(body, i + 2)
-                out.append(_as_text(_Parser(body[i + 2 : end], self).whole()))
-                i = end + 1
-            elif body.startswith("%{", i):
-                raise Unresolved("template directives (%{...}) are not evaluated")
-            else:
-                out.append(char)
-                i += 1
-        return "".join(out)
+
+def _string_end(text: str, i: int) -> int:
+    """Index of the quote that closes the string whose body starts at ``i``."""
+    while i < len(text) and text[i] != '"':
+        i = _closing(text, i + 2) + 1 if text.startswith("${", i) else i + 1 + (text[i] == "\\")
+    return i
 
 
-def closing(text: str, start: int) -> int:
-    """Index of the ``}`` that closes an interpolation whose body starts at ``start``."""
-    depth, i, quoted = 0, start, False
+def _closing(text: str, i: int) -> int:
+    """Index of the ``}`` or ``]`` that closes the bracket opened just before ``i``."""
+    depth = 0
     while i < len(text):
-        char = text[i]
-        if quoted:
-            if char == "\\":
-                i += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-        elif char == "{":
+        if text[i] == '"':
+            i = _string_end(text, i + 1)
+        elif text[i] in "{[(":
             depth += 1
-        elif char == "}":
+        elif text[i] in "}])":
             if depth == 0:
                 return i
             depth -= 1
         i += 1
-    raise Unresolved("unbalanced interpolation")
+    raise Unresolved("unbalanced brackets")
 
 
-def _as_text(value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise Unresolved("a list or object cannot be interpolated into a string")
+def _split(text: str) -> list[str]:
+    """Top-level comma-separated parts of an argument or list body."""
+    parts, start, i = [], 0, 0
+    while i < len(text):
+        if text[i] == '"':
+            i = _string_end(text, i + 1)
+        elif text[i] in "{[(":
+            i = _closing(text, i + 1)
+        elif text[i] == ",":
+            parts.append(text[start:i])
+            start = i + 1
+        i += 1
+    return [p for p in (*parts, text[start:]) if p.strip()]
 
 
-def _format(fmt: Value, *args: Value) -> str:
-    text = _as_text(fmt)
-    if "%" in _FORMAT.sub("", text):
-        raise Unresolved("format() verbs other than %s/%d/%v are not evaluated")
-    values = iter(args)
-    try:
-        return _FORMAT.sub(lambda m: "%" if m.group() == "%%" else _as_text(next(values)), text)
-    except StopIteration:
-        raise Unresolved("format() has too few arguments") from None
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One top-level block, ``resource "aws_lambda_function" "x" {...}``, and its line."""
+
+    kind: str
+    labels: tuple[str, ...]
+    body: dict[str, object]
+    file: Path
+    line: int | None
+
+    @property
+    def address(self) -> str:
+        """The Terraform address: ``aws_lambda_function.x``, ``data.archive_file.x``."""
+        return ("" if self.kind == "resource" else f"{self.kind}.") + ".".join(self.labels)
+
+    def is_(self, kind: str, type_: str) -> bool:
+        """Whether this is a ``kind "type_" "name"`` block."""
+        return self.kind == kind and self.labels[:1] == (type_,) and len(self.labels) > 1
 
 
-def _join(sep: Value, items: Value) -> str:
-    if not isinstance(items, list):
-        raise Unresolved("join() needs a list")
-    return str(sep).join(_as_text(item) for item in items)
+@dataclass(frozen=True, slots=True)
+class Build:
+    """A ``local-exec`` provisioner that runs ``pip install`` (a home-made build step)."""
+
+    code_dir: Path
+    requirements: Path
+    target: Path | None
+    command: str
 
 
-_FUNCTIONS: dict[str, Callable[..., Value]] = {
-    "format": _format,
-    "join": _join,
-    "lower": lambda s: _as_text(s).lower(),
-    "upper": lambda s: _as_text(s).upper(),
-    "trimspace": lambda s: _as_text(s).strip(),
-    "basename": lambda s: os.path.basename(_as_text(s)),  # noqa: PTH119 - Terraform semantics
-    "dirname": lambda s: os.path.dirname(_as_text(s)),  # noqa: PTH120 - Terraform semantics
-    "tostring": _as_text,
-}
+@dataclass(frozen=True, slots=True)
+class Module:
+    """The blocks of one folder's ``.tf`` files, their scope, and what could not be read."""
+
+    folder: Path
+    blocks: list[Block]
+    scope: Scope
+    findings: list[Finding]
+    builds: list[Build]
 
 
-class _Parser:
-    """Recursive descent over one ``${...}`` body: literals, references, calls, lists."""
+def load_module(folder: Path, files: list[Path], root: Path) -> Module:
+    """Parse the ``.tf`` files (and tfvars) of one folder; unreadable files become findings."""
+    import hcl2  # noqa: PLC0415 - only repositories with Terraform pay for the parser
 
-    def __init__(self, text: str, scope: Scope) -> None:
-        self.text, self.scope, self.pos = text, scope, 0
-
-    def whole(self) -> Value:
-        value = self.expr()
-        if self.text[self.pos :].strip():
-            raise Unresolved(f"{self.text.strip()} is not evaluated statically")
-        return value
-
-    def peek(self) -> tuple[str, str]:
-        match = _TOKEN.match(self.text, self.pos)
-        if match is None or match.lastgroup is None:
-            rest = self.text[self.pos :].strip()
-            if not rest:
-                return ("end", "")
-            raise Unresolved(f"{self.text.strip()} is not evaluated statically")
-        return (match.lastgroup, match.group(match.lastgroup))
-
-    def take(self) -> tuple[str, str]:
-        kind, token = self.peek()
-        match = _TOKEN.match(self.text, self.pos)
-        self.pos = match.end() if match else len(self.text)
-        return (kind, token)
-
-    def expect(self, token: str) -> None:
-        if self.take()[1] != token:
-            raise Unresolved(f"{self.text.strip()} is not evaluated statically")
-
-    def expr(self) -> Value:
-        kind, token = self.take()
-        if kind == "num":
-            value: Value = float(token) if "." in token else int(token)
-        elif kind == "quote":
-            value = self.string()
-        elif kind == "punct" and token == "[":
-            value = self.items("]")
-        elif kind == "name" and token in {"true", "false", "null"}:
-            value = {"true": True, "false": False, "null": None}[token]
-        elif kind == "name" and self.peek()[1] == "(":
-            self.take()
-            value = self.call(token, self.items(")"))
-        elif kind == "name":
-            value = self.reference(token)
-        else:
-            raise Unresolved(f"{self.text.strip()} is not evaluated statically")
-        return self.postfix(value)
-
-    def string(self) -> str:
-        start = i = self.pos
-        while i < len(self.text) and self.text[i] != '"':
-            if self.text[i] == "\\":
-                i += 2
-            elif self.text.startswith("${", i):
-                i = closing(self.text, i + 2) + 1
-            else:
-                i += 1
-        self.pos = i + 1
-        return self.scope._template(self.text[start:i])  # noqa: SLF001 - same module
-
-    def items(self, close: str) -> list[Value]:
-        values: list[Value] = []
-        while self.peek()[1] != close:
-            values.append(self.expr())
-            if self.peek()[1] == ",":
-                self.take()
-            elif self.peek()[1] != close:
-                raise Unresolved(f"{self.text.strip()} is not evaluated statically")
-        self.take()
-        return values
-
-    def call(self, name: str, args: list[Value]) -> Value:
-        if name == "abspath" and len(args) == 1:
-            return os.path.normpath(self.scope.folder / _as_text(args[0]))
-        function = _FUNCTIONS.get(name)
-        if function is None:
-            raise Unresolved(f"{name}() is not evaluated statically")
+    findings: list[Finding] = []
+    blocks = [b for file in files for b in _read(hcl2, file, root, findings)]
+    declared = {b.labels[0]: b.body for b in blocks if b.kind == "variable" and b.labels}
+    variables = {k: body["default"] for k, body in declared.items() if "default" in body}
+    for tfvars in [folder / "terraform.tfvars", *sorted(folder.glob("*.auto.tfvars"))]:
         try:
-            return function(*args)
-        except TypeError:
-            raise Unresolved(f"{name}() has the wrong arguments") from None
+            variables.update(hcl2.loads(tfvars.read_text(encoding="utf-8", errors="replace")))
+        except (OSError, RuntimeError):
+            continue
+        except Exception:  # noqa: BLE001 - lark raises many kinds for bad input
+            where = locate(tfvars, root)
+            findings.append(parse_error(where, f"{tfvars.name} is not valid HCL"))
+    values = {k: v for b in blocks if b.kind == "locals" for k, v in b.body.items()}
+    scope = Scope(folder, variables, frozenset(declared), values)
+    return Module(folder, blocks, scope, findings, list(_builds(blocks, scope)))
 
-    def reference(self, root: str) -> Value:
-        self.expect(".")
-        kind, name = self.take()
-        if kind != "name":
-            raise Unresolved(f"{self.text.strip()} is not evaluated statically")
-        return self.scope.lookup(root, name)
 
-    def postfix(self, value: Value) -> Value:
-        while self.peek()[1] in {".", "["}:
-            if self.take()[1] == ".":
-                key: Value = self.take()[1]
-            else:
-                key = self.expr()
-                self.expect("]")
-            if isinstance(value, dict) and isinstance(key, str) and key in value:
-                value = value[key]
-            elif isinstance(value, list) and isinstance(key, int) and -1 < key < len(value):
-                value = value[key]
-            else:
-                raise Unresolved(f"{self.text.strip()} has no element {key!r}")
-        return value
+def _read(hcl2: Any, file: Path, root: Path, findings: list[Finding]) -> list[Block]:  # noqa: ANN401
+    try:
+        if file.stat().st_size > MAX_BYTES:
+            message = f"{file.name} is larger than 5 MB; lambdalint skipped it"
+            findings.append(parse_error(locate(file, root), message, severity=Severity.WARNING))
+            return []
+        text = file.read_text(encoding="utf-8", errors="replace")
+        tree = hcl2.parses_to_tree(text)
+        options = hcl2.SerializationOptions(with_comments=False)
+        data = hcl2.serialize(hcl2.transform(tree), serialization_options=options)
+    except Exception as error:  # noqa: BLE001 - OSError, lark's and hcl2's errors alike
+        line, column = getattr(error, "line", 0), getattr(error, "column", 0)
+        where = locate(file, root, line or None, column or None)
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        findings.append(parse_error(where, f"{file.name} could not be read as HCL: {reason}"))
+        return []
+    lines = _header_lines(tree)
+    return [
+        Block(kind, labels, body, file, lines.get((kind, *labels)))
+        for kind, node in data.items()
+        for labels, body in _bodies(node, ())
+    ]
+
+
+def _bodies(node: object, labels: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _bodies(item, labels)
+    elif isinstance(node, dict) and node.get("__is_block__"):
+        yield labels, {k: v for k, v in node.items() if k[:2] != "__"}
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _bodies(value, (*labels, key.strip('"')))
+
+
+def _header_lines(tree: Any) -> dict[tuple[str, ...], int]:  # noqa: ANN401
+    from lark import Token, Tree  # noqa: PLC0415 - comes with hcl2
+
+    lines: dict[tuple[str, ...], int] = {}
+    for node in tree.children[0].children if tree.children else []:
+        if isinstance(node, Tree) and node.data == "block" and not node.meta.empty:
+            words = tuple(
+                "".join(map(str, part.scan_values(lambda v: isinstance(v, Token)))).strip('"')
+                for part in node.children
+                if isinstance(part, Tree) and part.data in {"identifier", "string"}
+            )
+            lines.setdefault(words, node.meta.line)
+    return lines
+
+
+def _builds(blocks: list[Block], scope: Scope) -> Iterator[Build]:
+    """``null_resource``/``terraform_data`` provisioners whose command runs ``pip install -r``."""
+    for block in blocks:
+        if not (block.is_("resource", "null_resource") or block.is_("resource", "terraform_data")):
+            continue
+        for item in _as_list(block.body.get("provisioner")):
+            body = item.get('"local-exec"') if isinstance(item, dict) else None
+            if not isinstance(body, dict):
+                continue
+            try:
+                command = scope.text(body.get("command"))
+            except Unresolved:
+                command = _PATH_REF.sub(str(scope.folder), str(body.get("command")))
+            try:
+                base = scope.path(body.get("working_dir", '"."'))
+            except Unresolved:
+                base = scope.folder
+            requirements = _REQUIREMENTS.search(" " + command)
+            if not (_PIP.search(command) and requirements):
+                continue
+            file = Path(os.path.normpath(base / requirements.group(1)))
+            target = _TARGET.search(" " + command)
+            to = Path(os.path.normpath(base / target.group(1))) if target else None
+            yield Build(file.parent, file, to, command)
+
+
+def _as_list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []

@@ -1,0 +1,243 @@
+"""Functions and layers declared in SAM and plain CloudFormation templates (YAML or JSON).
+
+``sam build`` installs a function's ``requirements.txt`` (and a layer's, with a ``BuildMethod``);
+``aws cloudformation package`` zips a local folder as it is. S3 code cannot be read, so such
+functions are reported as unresolved and skipped. ``cdk.out`` belongs to ``cdk.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lambdalint.diagnostics import relative
+from lambdalint.discover.base import Discovery
+from lambdalint.discover.cfn_yaml import Template, as_int, as_list, mapping, read_template
+from lambdalint.discover.docker import read_dockerfile
+from lambdalint.model import Finding, Function, Layer, Location, PackageType
+
+SNIFF_BYTES = 64 * 1024
+SAM_FUNCTION, CFN_FUNCTION = "AWS::Serverless::Function", "AWS::Lambda::Function"
+SAM_LAYER, CFN_LAYER = "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"
+_SUFFIXES = (".yaml", ".yml", ".json")
+_SKIP_PARTS = frozenset({"cdk.out", ".aws-sam", "node_modules"})
+_MARKERS = (b"AWSTemplateFormatVersion", b"AWS::Serverless")
+_ARCHES = frozenset({"x86_64", "arm64"})
+
+
+def wants(path: Path) -> bool:
+    """A CloudFormation/SAM template by name, or a YAML/JSON file that declares itself one."""
+    name = path.name.lower()
+    if not name.endswith(_SUFFIXES) or _SKIP_PARTS.intersection(path.parts):
+        return False
+    if Path(name).stem == "template" or ".template." in name:
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return False
+    return any(marker in head for marker in _MARKERS)
+
+
+def discover(files: Sequence[Path], root: Path) -> Discovery:
+    """Every Python function and layer the templates in ``files`` declare."""
+    result = Discovery()
+    for path in files:
+        if not _SKIP_PARTS.intersection(Path(relative(path, root)).parts):
+            result += read_template_resources(path, root)
+    return result
+
+
+def read_template_resources(path: Path, root: Path) -> Discovery:
+    """Functions and layers of one template file."""
+    loaded = read_template(path, root)
+    if isinstance(loaded, Finding):
+        return Discovery(findings=(loaded,))
+    data, lines = loaded
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        return Discovery()
+    tpl = Template(path, root, data, lines)
+    result = Discovery()
+    for logical_id, resource in tpl.resources.items():
+        kind = mapping(resource).get("Type")
+        if kind in {SAM_FUNCTION, CFN_FUNCTION}:
+            result += _function(tpl, str(logical_id), resource)
+        elif kind in {SAM_LAYER, CFN_LAYER}:
+            result += _layer(tpl, str(logical_id), resource)
+    return result + Discovery(findings=tuple(tpl.found))
+
+
+@dataclass(frozen=True)
+class _Resource:
+    """A function resource with Globals applied, and where its keys are written."""
+
+    tpl: Template
+    logical_id: str
+    props: dict[str, Any]
+    own: dict[str, Any]
+    metadata: dict[str, Any]
+    serverless: bool
+    name: str
+
+    def where(self, key: str) -> Location:
+        loc = self.tpl.where(self.own, key)
+        return loc if loc.line is not None else self.tpl.where(self.tpl.resources, self.logical_id)
+
+
+@dataclass(frozen=True)
+class _Code:
+    folder: Path
+    packaging: str
+    installs: bool | None
+    notes: tuple[str, ...] = ()
+    runtime: str | None = None
+    handler: str | None = None
+    architecture: str | None = None
+    requirements_file: Path | None = None
+    dockerfile_dir: Path | None = None
+    where: Location | None = None
+
+
+def _function(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Discovery:
+    serverless = resource["Type"] == SAM_FUNCTION
+    own = mapping(resource.get("Properties"))
+    defaults = mapping(mapping(tpl.data.get("Globals")).get("Function")) if serverless else {}
+    props = {**defaults, **own}
+    props["Layers"] = as_list(defaults.get("Layers")) + as_list(own.get("Layers"))
+    name = tpl.literal(props.get("FunctionName")) or logical_id
+    metadata = mapping(resource.get("Metadata"))
+    res = _Resource(tpl, logical_id, props, own, metadata, serverless, name)
+    runtime = tpl.literal(props.get("Runtime"))
+    if "Runtime" in props and runtime is None:
+        tpl.warn(res.where("Runtime"), f"{name}: runtime is not a literal value", name)
+    elif runtime is not None and not runtime.startswith("python"):
+        return Discovery()  # not a Python function
+    image = props.get("PackageType") == "Image"
+    code = _image_code(res) if image else _zip_code(res)
+    if code is None:
+        return Discovery()
+    arches = [tpl.literal(a) for a in as_list(props.get("Architectures"))]
+    function = Function(
+        name=name,
+        code_dir=code.folder,
+        discovered_by="sam" if serverless or tpl.sam else "cloudformation",
+        handler=tpl.literal(props.get("Handler")) or code.handler,
+        handler_known=isinstance(props.get("Handler"), str) or code.handler is not None,
+        runtime=runtime or code.runtime,
+        architecture=next((a for a in arches if a in _ARCHES), code.architecture or "x86_64"),
+        requirements_file=code.requirements_file,
+        layers=layer_refs(tpl, props["Layers"], res.where("Layers"), name),
+        package_type=PackageType.IMAGE if image else PackageType.ZIP,
+        packaging=code.packaging,
+        installs_requirements=code.installs,
+        source=tpl.where(tpl.resources, logical_id),
+        packaging_source=code.where,
+        memory_mb=as_int(props.get("MemorySize")),
+        timeout_s=as_int(props.get("Timeout")),
+        notes=code.notes,
+    )
+    claimed = () if code.packaging == "inline" else (code.folder, code.dockerfile_dir)
+    return Discovery(functions=(function,), claimed=frozenset(p for p in claimed if p))
+
+
+def _zip_code(res: _Resource) -> _Code | None:
+    tpl, name = res.tpl, res.name
+    key = "CodeUri" if res.serverless else "Code"
+    code = res.props.get(key)
+    inline_key = "InlineCode" if res.serverless else key
+    inline = res.props.get("InlineCode") if res.serverless else mapping(code).get("ZipFile")
+    if inline is not None:
+        note = f"inline code at {relative(tpl.path, tpl.root)}:{res.where(inline_key).line}"
+        return _Code(tpl.folder.resolve(), "inline", installs=False, notes=(note,))
+    notes: tuple[str, ...] = ()
+    if code is None and res.serverless:
+        code, notes = ".", ("no CodeUri: sam build uses the template's folder",)
+    if not isinstance(code, str) or code.startswith("s3://"):
+        tpl.warn(res.where(key), f"{name}: code is in S3 or not a literal path; not analysed", name)
+        return None
+    where = res.where(key)
+    folder = tpl.local_dir(code, where, name)
+    if folder is None:
+        return None
+    if res.metadata.get("BuildMethod") == "makefile":
+        notes = (*notes, "BuildMethod makefile: the Makefile decides what is installed")
+        return _Code(folder, "sam build (makefile)", None, notes, where=where)
+    if res.serverless or tpl.sam:  # sam build also builds AWS::Lambda::Function code folders
+        return _Code(folder, "sam build", installs=True, notes=notes, where=where)
+    return _Code(folder, "cloudformation package", installs=False, notes=notes, where=where)
+
+
+def _image_code(res: _Resource) -> _Code | None:
+    context = res.metadata.get("DockerContext")
+    if not isinstance(context, str):
+        message = f"{res.name}: image is built elsewhere (no Metadata.DockerContext); not analysed"
+        res.tpl.warn(res.where("PackageType"), message, res.name)
+        return None
+    folder = res.tpl.local_dir(context, res.where("PackageType"), res.name)
+    if folder is None:
+        return None
+    dockerfile = folder / str(res.metadata.get("Dockerfile") or "Dockerfile")
+    facts, _found = read_dockerfile(dockerfile, res.tpl.root)  # docker.py reports its findings
+    command = as_list(mapping(res.props.get("ImageConfig")).get("Command"))
+    handler = command[0] if command and isinstance(command[0], str) else None
+    if facts is None:
+        return _Code(folder, "container image (sam build)", None, handler=handler)
+    return _Code(
+        folder,
+        "container image (sam build)",
+        facts.installs_requirements,
+        facts.notes,
+        facts.runtime,
+        handler or facts.handler,
+        facts.architecture,
+        next(iter(facts.requirements_files), None),
+        dockerfile.parent.resolve(),
+    )
+
+
+def _layer(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Discovery:
+    serverless = resource["Type"] == SAM_LAYER
+    props = mapping(resource.get("Properties"))
+    key = "ContentUri" if serverless else "Content"
+    name = tpl.literal(props.get("LayerName")) or logical_id
+    content = props.get(key)
+    where = tpl.where(props, key)
+    folder = None
+    if isinstance(content, str) and not content.startswith("s3://"):
+        folder = tpl.local_dir(content, where, name)
+    else:
+        tpl.warn(where, f"layer {name}: content is in S3 or not a literal path; not analysed")
+    build = mapping(resource.get("Metadata")).get("BuildMethod")
+    requirements = folder / "requirements.txt" if folder else None
+    layer = Layer(
+        key=logical_id,
+        name=name,
+        content_dir=folder,
+        builds_requirements=isinstance(build, str) and build.startswith("python"),
+        source=tpl.where(tpl.resources, logical_id),
+        requirements_file=requirements if requirements and requirements.is_file() else None,
+    )
+    return Discovery(layers=(layer,), claimed=frozenset({folder}) if folder else frozenset())
+
+
+def layer_refs(tpl: Template, items: list[Any], where: Location, name: str) -> tuple[str, ...]:
+    """Layer references: ARNs as written, logical ids for layers of this template."""
+    found: list[str] = []
+    for item in items:
+        value = item
+        if isinstance(item, dict) and len(item) == 1:
+            ((kind, arg),) = item.items()
+            if kind == "Ref" and isinstance(arg, str):
+                value = arg if arg in tpl.resources else tpl.literal(item) or arg
+            elif kind == "Fn::GetAtt" and isinstance(arg, list) and arg:
+                value = arg[0] if arg[0] in tpl.resources else ".".join(map(str, arg))
+            elif kind == "Fn::Sub":
+                value = arg[0] if isinstance(arg, list) and arg else arg
+        if isinstance(value, str):
+            found.append(value)
+        else:
+            tpl.warn(where, f"{name}: a layer reference could not be resolved", name)
+    return tuple(found)

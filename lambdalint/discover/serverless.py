@@ -1,0 +1,415 @@
+"""Functions deployed by the Serverless Framework, read from ``serverless.yml``.
+
+Whether requirements reach a function depends on the ``serverless-python-requirements``
+plugin: without it the zip holds only the code; with ``layer: true`` the requirements go into
+a layer that each function must reference. ``${…}`` variables are resolved from the file itself
+(``self:``, ``sls:stage``, the fallbacks of ``opt:`` and ``env:``); the environment is never
+read. Container functions are read through their Dockerfile.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from lambdalint.diagnostics import locate, parse_error
+from lambdalint.discover import docker
+from lambdalint.discover.base import Discovery, inside
+from lambdalint.model import Finding, Function, Layer, PackageType, Severity
+
+MAX_BYTES = 5 * 1024 * 1024
+PLUGIN = "serverless-python-requirements"
+LAYER_KEY = "pythonRequirements"
+_INNERMOST = re.compile(r"\$\{([^${}]*)\}")
+_LITERAL = re.compile(r"""(['"])(.*)\1|(-?\d+)""")
+_DEFAULTS = {"provider.stage": "dev", "provider.region": "us-east-1"}
+_ALIASES = {"sls:stage": "provider.stage", "aws:region": "provider.region"}
+_MAX_DEPTH = 8
+_FIX = "Give the value a literal or a static fallback so lambdalint can read it."
+_PLUGIN_NOTES = {
+    "dockerizePip": "dockerizePip: requirements are built in a Lambda-like container",
+    "slim": "slim: tests, caches and .dist-info folders are stripped from the requirements",
+    "zip": "zip: requirements ship as .requirements.zip, unpacked at import time by "
+    "`import unzip_requirements`",
+}
+_NOT_ATTACHED = (
+    "custom.pythonRequirements.layer puts the requirements in a layer this function does not "
+    "reference (add `- Ref: PythonRequirementsLambdaLayer` to its layers): its zip has only code"
+)
+
+
+class Node(dict[str, Any]):
+    """A YAML mapping that knows its dotted path, its line and each key's line (1-based)."""
+
+    __slots__ = ("line", "lines", "path")
+
+    def __init__(self, line: int, path: str = "") -> None:
+        super().__init__()
+        self.line, self.path = line, path
+        self.lines: dict[str, int] = {}
+
+    def at(self, key: str) -> int:
+        """The line of ``key``, else of the mapping."""
+        return self.lines.get(key, self.line)
+
+    def attr(self, key: str) -> str:
+        """The dotted name of ``key``, for messages (``functions.hello.handler``)."""
+        return f"{self.path}.{key}" if self.path else key
+
+
+class _UnresolvedError(Exception):
+    """A ``${…}`` expression with no static value."""
+
+
+def load(text: str) -> Any:  # noqa: ANN401 - a YAML document is any value
+    """Parse YAML or JSON into ``Node``/list/scalars; unknown ``!Tags`` become plain values."""
+    loader = _loader_class()(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else loader.build(node, "", {})
+    finally:
+        loader.dispose()
+
+
+@functools.cache
+def _loader_class() -> Any:  # noqa: ANN401 - made on first use so PyYAML is imported lazily
+    import yaml  # noqa: PLC0415 - only runs when a serverless file is read
+
+    class Loader(yaml.SafeLoader):
+        """Composes nodes, then builds line-aware values; ``!Ref X`` becomes ``{"Ref": X}``."""
+
+        def build(self, node: yaml.Node, path: str, memo: dict[int, Any]) -> Any:  # noqa: ANN401
+            if id(node) in memo:  # an alias is shared, never expanded again (no alias bombs)
+                return memo[id(node)]
+            value: Any
+            if isinstance(node, yaml.MappingNode):
+                self.flatten_mapping(node)  # ``<<: *anchor`` merge keys
+                value = memo[id(node)] = Node(node.start_mark.line + 1, path)
+                for key_node, value_node in node.value:
+                    key = str(self.build(key_node, "", memo))
+                    value[key] = self.build(value_node, value.attr(key), memo)
+                    value.lines[key] = key_node.start_mark.line + 1
+            elif isinstance(node, yaml.SequenceNode):
+                value = memo[id(node)] = []
+                value.extend(self.build(item, f"{path}[]", memo) for item in node.value)
+            elif node.tag.startswith("tag:yaml.org,2002:"):
+                try:
+                    value = self.construct_object(node)
+                except (yaml.YAMLError, ValueError, TypeError):  # e.g. an impossible date
+                    value = node.value
+            else:
+                value = node.value
+            if node.tag.startswith("!"):  # CloudFormation short form, or any unknown tag
+                name = node.tag[1:]
+                value = {name if name in {"Ref", "Condition"} else f"Fn::{name}": value}
+            return value
+
+    return Loader
+
+
+def wants(path: Path) -> bool:
+    """``serverless.yml``, ``serverless.yaml`` and ``serverless.json``."""
+    return path.name in {"serverless.yml", "serverless.yaml", "serverless.json"}
+
+
+def discover(files: Sequence[Path], root: Path) -> Discovery:
+    """The Python functions and layers of every serverless service file in ``files``."""
+    found = Discovery()
+    for path in files:
+        found += _Service(path, root).read()
+    return found
+
+
+class _Service:
+    """One serverless.yml: its variables, plugin settings, layers and functions."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path, self.root, self.folder = path, root, path.resolve().parent
+        self.doc = self.provider = self.options = Node(1)
+        self.findings: list[Finding] = []
+        self.layers: list[Layer] = []
+        self.plugin = False
+
+    def warn(self, line: int, message: str, function: str | None = None) -> None:
+        where = locate(self.path, self.root, line)
+        self.findings.append(
+            parse_error(where, message, _FIX, function=function, severity=Severity.WARNING)
+        )
+
+    def read(self) -> Discovery:
+        where = locate(self.path, self.root)
+        try:
+            if self.path.stat().st_size > MAX_BYTES:
+                return Discovery(findings=(parse_error(where, "over 5 MB: not read"),))
+            doc = load(self.path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, RecursionError) as error:
+            return Discovery(findings=(parse_error(where, f"cannot read: {error!r}"),))
+        except Exception as error:  # noqa: BLE001 - PyYAML is imported lazily; any YAMLError
+            mark = getattr(error, "problem_mark", None)
+            where = locate(self.path, self.root, mark.line + 1 if mark else None)
+            message = f"invalid YAML: {getattr(error, 'problem', None) or error}"
+            return Discovery(findings=(parse_error(where, message),))
+        if not isinstance(doc, Node):
+            return Discovery(findings=(parse_error(where, "not a mapping: no function read"),))
+        self.doc, self.provider = doc, self.node(doc, "provider")
+        if self.value(self.provider, "name") not in {None, "aws"}:
+            return Discovery(findings=tuple(self.findings))
+        self.read_layers()
+        functions = self.node(doc, "functions")
+        kept = tuple(f for key in functions if (f := self.function(key, functions)) is not None)
+        claimed = {f.code_dir for f in kept} | {x.content_dir for x in self.layers if x.content_dir}
+        return Discovery(kept, tuple(self.layers), tuple(self.findings), frozenset(claimed))
+
+    def value(self, parent: Node, key: str, function: str | None = None) -> Any:  # noqa: ANN401
+        """``parent[key]`` with its variables resolved; None (and a warning) when they cannot."""
+        try:
+            return self.resolve(parent.get(key), 0)
+        except _UnresolvedError as error:
+            message = f"{parent.attr(key)}: cannot resolve '{error}' statically"
+            self.warn(parent.at(key), message, function)
+            return None
+
+    def node(self, parent: Node, key: str, function: str | None = None) -> Node:
+        """``parent[key]`` as a mapping: empty when absent, a warning when of another type."""
+        value = self.value(parent, key, function)
+        if value is not None and not isinstance(value, Node):
+            self.warn(parent.at(key), f"{parent.attr(key)} is not a mapping: {value!r}", function)
+        return value if isinstance(value, Node) else Node(parent.at(key), parent.attr(key))
+
+    def text(self, parent: Node, key: str, function: str | None = None) -> str | None:
+        """``parent[key]`` as a string: None when absent, a warning when of another type."""
+        value = self.value(parent, key, function)
+        if isinstance(value, bool) or not isinstance(value, str | int | float | None):
+            self.warn(parent.at(key), f"{parent.attr(key)} is not a string: {value!r}", function)
+            return None
+        return None if value is None else str(value)
+
+    def setting(self, spec: Node, key: str) -> Any:  # noqa: ANN401
+        """A function's own setting, else the provider-wide one."""
+        return self.value(spec if key in spec else self.provider, key, spec.path.rpartition(".")[2])
+
+    def resolve(self, value: Any, depth: int) -> Any:  # noqa: ANN401
+        """``value`` with every ``${…}`` replaced, innermost first; a whole ``${…}`` keeps type."""
+        if not isinstance(value, str) or "${" not in value:
+            return value
+        if depth > _MAX_DEPTH:
+            raise _UnresolvedError(value)
+        for _ in range(100):  # each round replaces one innermost ``${…}``
+            if (match := _INNERMOST.search(value)) is None:
+                return value
+            found = self.source(match[1].strip(), depth + 1)
+            if match.span() == (0, len(value)):
+                return self.resolve(found, depth + 1)
+            value = value[: match.start()] + str(found) + value[match.end() :]
+        raise _UnresolvedError(value)
+
+    def source(self, expression: str, depth: int) -> Any:  # noqa: ANN401
+        """One variable: ``self:a.b``, ``sls:stage``, ``aws:region``; else its fallback."""
+        reference, comma, fallback = (part.strip() for part in expression.partition(","))
+        kind, _, address = reference.partition(":")
+        address = _ALIASES.get(reference, address)
+        try:
+            return self.lookup(address if kind == "self" or reference in _ALIASES else "", depth)
+        except _UnresolvedError:  # opt:, env:, ssm:, file(), cf: … need the outside world
+            if not comma:
+                raise _UnresolvedError(expression) from None
+        literal = _LITERAL.fullmatch(fallback)
+        if literal is not None:
+            return literal[2] if literal[3] is None else int(literal[3])
+        return self.source(fallback, depth + 1) if ":" in fallback else fallback
+
+    def lookup(self, address: str, depth: int) -> Any:  # noqa: ANN401
+        """The value at a dotted ``self:`` address (empty: not a ``self:`` reference)."""
+        value: Any = self.doc if address else None
+        for part in address.split("."):
+            if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+                value = value[int(part)]
+            else:
+                value = value.get(part) if isinstance(value, dict) else None
+        if value is None and address not in _DEFAULTS:
+            raise _UnresolvedError(address)
+        return _DEFAULTS[address] if value is None else self.resolve(value, depth + 1)
+
+    def read_layers(self) -> None:
+        """Layers under ``layers:`` and, with the plugin's ``layer: true``, its requirements."""
+        service = self.value(self.doc, "service")
+        if isinstance(service, Node):  # the old ``service: {name: …}`` form
+            service = self.value(service, "name")
+        plugins = self.value(self.doc, "plugins")
+        if isinstance(plugins, Node):
+            plugins = self.value(plugins, "modules")
+        self.plugin = isinstance(plugins, list) and PLUGIN in plugins
+        self.options = self.node(self.node(self.doc, "custom"), LAYER_KEY)
+        defined = self.node(self.doc, "layers")
+        for key in defined:
+            spec = self.node(defined, key)
+            path = self.text(spec, "path")
+            folder = (self.folder / path).resolve() if path else None
+            if folder is None or not inside(folder, self.root) or not folder.is_dir():
+                self.warn(spec.at("path"), f"layers.{key}.path is not a folder in the repository")
+                folder = None
+            where = locate(self.path, self.root, defined.at(key))
+            self.layers.append(Layer(key, self.text(spec, "name") or key, folder, source=where))
+        if self.plugin and self.value(self.options, "layer"):
+            self.layers.append(
+                Layer(
+                    key=LAYER_KEY,
+                    name=f"{service if isinstance(service, str) else self.folder.name}"
+                    "-python-requirements",
+                    content_dir=self.folder,
+                    builds_requirements=True,
+                    source=locate(self.path, self.root, self.options.at("layer")),
+                    requirements_file=self.folder / self.requirements_name(),
+                )
+            )
+
+    def requirements_name(self) -> str:
+        return self.text(self.options, "fileName") or "requirements.txt"
+
+    def number(self, spec: Node, key: str) -> int | None:
+        value = self.setting(spec, key)
+        if isinstance(value, str) and value.isdigit():
+            return int(value)
+        if isinstance(value, bool) or not isinstance(value, int | None):
+            self.warn(spec.at(key), f"{spec.attr(key)} is not a number: {value!r}")
+            return None
+        return value
+
+    def function(self, key: str, functions: Node) -> Function | None:
+        spec = self.node(functions, key, key)
+        if not isinstance(functions[key], Node):
+            return None
+        arch = self.setting(spec, "architecture") or "x86_64"
+        if arch not in {"x86_64", "arm64"}:
+            where = spec if "architecture" in spec else self.provider
+            self.warn(where.at("architecture"), f"{key}: unknown architecture {arch!r}", key)
+            arch = "x86_64"
+        base = Function(
+            name=key,
+            code_dir=self.folder,
+            discovered_by="serverless",
+            architecture=arch,
+            source=locate(self.path, self.root, functions.at(key)),
+            memory_mb=self.number(spec, "memorySize"),
+            timeout_s=self.number(spec, "timeout"),
+        )
+        return self.image(key, spec, base) if "image" in spec else self.zipped(key, spec, base)
+
+    def zipped(self, key: str, spec: Node, base: Function) -> Function | None:
+        runtime, handler = self.setting(spec, "runtime"), self.text(spec, "handler", key)
+        module = self.text(spec, "module", key)
+        folder = (self.folder / module).resolve() if module else self.folder
+        module_file = folder / (str(handler).rpartition(".")[0] + ".py")
+        notes = (
+            [] if runtime else ["no runtime is set, so the Serverless Framework deploys Node.js"]
+        )
+        if not str(runtime or "python").startswith("python") or not (
+            runtime or module_file.is_file()
+        ):
+            return None  # another language (the framework's default runtime is Node.js)
+        if not inside(folder, self.root) or not folder.is_dir():
+            self.warn(spec.at("module"), f"{key}: module '{module}' is not a folder here", key)
+            return None
+        if "handler" not in spec:
+            self.warn(spec.line, f"functions.{key} has no handler", key)
+        layers = self.layer_refs(spec if "layers" in spec else self.provider, key)
+        installs: bool | None = self.plugin
+        if self.plugin:
+            notes += [
+                note for option, note in _PLUGIN_NOTES.items() if self.value(self.options, option)
+            ]
+            skipped = self.value(self.options, "noDeploy")
+            notes += (
+                [f"noDeploy: {', '.join(map(str, skipped))}"]
+                if isinstance(skipped, list) and skipped
+                else []
+            )
+        if self.plugin and any(layer.key == LAYER_KEY for layer in self.layers):
+            installs = LAYER_KEY in layers
+            notes.append(
+                "requirements are in the pythonRequirements layer" if installs else _NOT_ATTACHED
+            )
+        packaging = (
+            "serverless-python-requirements"
+            if self.plugin
+            else "serverless (no requirements plugin)"
+        )
+        if "artifact" in self.node(spec if "package" in spec else self.doc, "package"):
+            installs, packaging = None, "serverless (prebuilt artifact)"
+            notes.append("package.artifact: a prebuilt zip is deployed; it is not analysed")
+        if module and not self.value(self.node(self.doc, "package"), "individually"):
+            notes.append("module without package.individually: one zip is built for the service")
+        return replace(
+            base,
+            code_dir=folder,
+            handler=handler,
+            handler_known=handler is not None,
+            runtime=runtime,
+            layers=layers,
+            packaging=packaging,
+            installs_requirements=installs,
+            requirements_file=folder / self.requirements_name() if self.plugin else None,
+            notes=tuple(notes),
+        )
+
+    def image(self, key: str, spec: Node, base: Function) -> Function | None:
+        image = self.value(spec, "image", key)
+        name = image.get("name") if isinstance(image, Node) else image
+        command = image.get("command") if isinstance(image, Node) else None
+        images = self.node(self.node(self.provider, "ecr"), "images")
+        build = images.get(name) if isinstance(name, str) else None
+        path = self.text(build, "path") if isinstance(build, Node) else None
+        dockerfile = self.folder / (path or ".") / str((build or {}).get("file") or "Dockerfile")
+        if path is None or not inside(dockerfile, self.root) or not dockerfile.is_file():
+            self.warn(
+                spec.at("image"), f"{key}: image {name!r} is not built from a Dockerfile here", key
+            )
+            return None
+        facts, found = docker.read_dockerfile(dockerfile, self.root)
+        self.findings.extend(found)
+        if facts is None:
+            return None
+        handler = command[0] if isinstance(command, list) and command else facts.handler
+        return replace(
+            base,
+            code_dir=dockerfile.resolve().parent,
+            handler=str(handler) if handler else None,
+            handler_known=handler is not None,
+            runtime=facts.runtime,
+            architecture=base.architecture
+            if self.setting(spec, "architecture")
+            else facts.architecture or "x86_64",
+            package_type=PackageType.IMAGE,
+            packaging="container image (serverless ecr)",
+            installs_requirements=facts.installs_requirements,
+            requirements_file=next(iter(facts.requirements_files), None),
+            notes=facts.notes,
+        )
+
+    def layer_refs(self, parent: Node, function: str) -> tuple[str, ...]:
+        """Layer ARNs as written; ``Ref: XLambdaLayer`` becomes the key of layer ``X``."""
+        items = self.value(parent, "layers", function)
+        logical = {
+            _logical_id(layer.key): layer.key
+            for layer in (*self.layers, Layer(LAYER_KEY, "", None))
+        }
+        refs: list[str] = []
+        for item in items if isinstance(items, list) else [items] if items else []:
+            ref = item.get("Ref") if isinstance(item, dict) else item
+            if isinstance(ref, str) and (ref in logical or isinstance(item, str)):
+                refs.append(logical.get(ref, ref))
+            else:
+                self.warn(
+                    parent.at("layers"), f"{function}: layer {item!r} is not defined here", function
+                )
+        return tuple(refs)
+
+
+def _logical_id(key: str) -> str:
+    """The CloudFormation name the framework gives layer ``key`` (``foo-bar`` → ``FooDashBar…``)."""
+    name = key[:1].upper() + key[1:]
+    return name.replace("-", "Dash").replace("_", "Underscore") + "LambdaLayer"

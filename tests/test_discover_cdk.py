@@ -1,0 +1,376 @@
+"""CDK discovery: synthesized ``cdk.out`` templates and the static read of a CDK Python app."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from lambdalint.discover import cdk
+from lambdalint.model import Severity
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "cdk-app"
+
+IMPORTS = (
+    "import os\nfrom pathlib import Path\nfrom aws_cdk import Stack\n"
+    "from aws_cdk import aws_lambda as _lambda\n"
+    "from aws_cdk.aws_lambda_python_alpha import PythonFunction\n"
+)
+
+
+def summary(function, root):
+    """The fields a reader checks, with the code folder relative to ``root``."""
+    return {
+        "name": function.name,
+        "code": function.code_dir.relative_to(root.resolve()).as_posix(),
+        "runtime": function.runtime,
+        "arch": function.architecture,
+        "handler": function.handler,
+        "packaging": function.packaging,
+        "installs": function.installs_requirements,
+        "layers": list(function.layers),
+    }
+
+
+def app(tmp_path, stack, folders=("lambda/fn",)):
+    """A CDK app in ``tmp_path`` whose stack module holds ``stack``; returns its discovery."""
+    (tmp_path / "cdk.json").write_text('{"app": "python3 app.py"}')
+    (tmp_path / "app.py").write_text("from stacks.main import Main\nMain(None, 'Main')\n")
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "main.py").write_text(IMPORTS + textwrap.dedent(stack))
+    for folder in folders:
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "index.py").write_text("def handler(e, c):\n    return 1\n")
+    return cdk.discover([tmp_path / "cdk.json", tmp_path / "app.py"], tmp_path)
+
+
+BASE = {
+    "name": "Fn", "code": "lambda/fn", "runtime": "python3.12", "arch": "x86_64",
+    "handler": "index.handler", "packaging": "cdk Code.fromAsset", "installs": False,
+    "layers": [],
+}  # fmt: skip
+
+STATIC_CASES = [
+    (
+        "from-asset",
+        """
+        _lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12,
+            handler='index.handler', code=_lambda.Code.from_asset('lambda/fn'),
+            architecture=_lambda.Architecture.ARM_64)
+        """,
+        {"arch": "arm64"},
+    ),
+    (
+        "imported-names",
+        """
+        from aws_cdk.aws_lambda import Code, Function, Runtime
+        RT = Runtime.PYTHON_3_11
+        HANDLER = 'index.handler'
+        Function(self, 'Fn', runtime=RT, handler=HANDLER, code=Code.fromAsset('lambda/fn'))
+        """,
+        {"runtime": "python3.11"},
+    ),
+    (
+        "os-path-join",
+        """
+        here = os.path.dirname(__file__)
+        code = _lambda.Code.from_asset(os.path.join(here, '..', 'lambda', 'fn'))
+        _lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12,
+            handler='index.handler', code=code)
+        """,
+        {},
+    ),
+    (
+        "pathlib",
+        """
+        folder = Path(__file__).resolve().parent.parent / 'lambda/fn'
+        _lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12,
+            handler='index.handler', code=_lambda.Code.from_asset(str(folder)))
+        """,
+        {},
+    ),
+    (
+        "python-function",
+        """
+        PythonFunction(self, 'Fn', entry='lambda/fn', runtime=_lambda.Runtime.PYTHON_3_12)
+        """,
+        {"packaging": "cdk PythonFunction (bundled)", "installs": True},
+    ),
+    (
+        "bundling-pip",
+        """
+        pip = 'pip install -r requirements.txt -t /asset-output && cp -au . /asset-output'
+        _lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12,
+            handler='index.handler',
+            code=_lambda.Code.from_asset('lambda/fn', bundling={'command': ['bash', '-c', pip]}))
+        """,
+        {"packaging": "cdk Code.fromAsset (bundling)", "installs": None},
+    ),
+    (
+        "bundling-pip-literal",
+        """
+        _lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12,
+            handler='index.handler',
+            code=_lambda.Code.from_asset('lambda/fn', bundling={'command': [
+                'bash', '-c', 'pip install -r requirements.txt -t /asset-output']}))
+        """,
+        {"packaging": "cdk Code.fromAsset (bundling)", "installs": True},
+    ),
+    (
+        "layers",
+        """
+        self.shared = _lambda.LayerVersion(self, 'Shared', code=_lambda.Code.from_asset('lay'))
+        arn = 'arn:aws:lambda:x:1:layer:p:1'
+        pt = _lambda.LayerVersion.from_layer_version_arn(self, 'Pt', arn)
+        _lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12,
+            handler='index.handler', code=_lambda.Code.from_asset('lambda/fn'),
+            layers=[self.shared, pt])
+        """,
+        {"layers": ["Shared", "arn:aws:lambda:x:1:layer:p:1"]},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("stack", "changes"), [c[1:] for c in STATIC_CASES], ids=[c[0] for c in STATIC_CASES]
+)
+def test_static_read_of_the_app(tmp_path, stack, changes):
+    """Function calls in the app's stack modules are read without running them."""
+    found = app(tmp_path, stack, folders=("lambda/fn", "lay"))
+    assert [summary(f, tmp_path) for f in found.functions] == [{**BASE, **changes}]
+    assert found.findings == ()
+    [function] = found.functions
+    assert function.source is not None
+    assert function.source.file == "stacks/main.py"
+
+
+@pytest.mark.parametrize(
+    ("stack", "message"),
+    [
+        (
+            (
+                "_lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12, handler='i.h',"
+                " code=_lambda.Code.from_inline('x'))\n"
+            ),
+            "inline code",
+        ),
+        (
+            (
+                "_lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12, handler='i.h',"
+                " code=_lambda.Code.from_asset(f'lambda/{name}'))\n"
+            ),
+            "not a literal",
+        ),
+        (
+            (
+                "_lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12, handler='i.h',"
+                " code=_lambda.Code.from_asset('lambda/gone'))\n"
+            ),
+            "is missing",
+        ),
+        (
+            (
+                "_lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12, handler='i.h',"
+                " code=_lambda.Code.from_bucket(bucket, 'k'))\n"
+            ),
+            "not a local asset",
+        ),
+        (
+            (
+                "_lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12, handler='i.h',"
+                " code=_lambda.Code.from_asset('lambda/fn'), layers=[make_layer()])\n"
+            ),
+            "layer reference",
+        ),
+        (
+            (
+                "_lambda.Function(self, 'Fn', runtime=props.runtime, handler='i.h',"
+                " code=_lambda.Code.from_asset('lambda/fn'))\n"
+            ),
+            "runtime is not a literal",
+        ),
+        ("def broken(:\n", "cannot parse"),
+    ],
+    ids=["inline", "f-string", "missing", "bucket", "layer", "runtime", "syntax"],
+)
+def test_unreadable_arguments_are_warnings(tmp_path, stack, message):
+    """Arguments ast cannot resolve become a warning at the call, never an exception."""
+    found = app(tmp_path, stack)
+    [finding] = found.findings
+    assert (finding.rule, finding.severity) == ("parse-error", Severity.WARNING)
+    assert message in finding.message
+    assert finding.location.file == "stacks/main.py"
+
+
+def test_non_python_runtime_is_ignored(tmp_path):
+    """A Node.js function in the CDK app is not reported."""
+    stack = (
+        "_lambda.Function(self, 'Fn', runtime=_lambda.Runtime.NODEJS_20_X, handler='i.h',"
+        " code=_lambda.Code.from_asset('lambda/fn'))\n"
+    )
+    assert app(tmp_path, stack) == cdk.Discovery()
+
+
+def resource(kind, cdk_path, asset=None, bundled=False, **properties):
+    """A synthesized resource with CDK's asset metadata."""
+    metadata = {"aws:cdk:path": cdk_path}
+    if asset:
+        metadata |= {"aws:asset:path": asset, "aws:asset:is-bundled": bundled}
+    return {"Type": kind, "Properties": properties, "Metadata": metadata}
+
+
+def synth(tmp_path, resources, assets=("asset.abc",)):
+    """Write ``cdk.out/Stack.template.json`` (and asset folders) and discover it."""
+    out = tmp_path / "cdk.out"
+    for asset in assets:
+        (out / asset).mkdir(parents=True)
+        (out / asset / "index.py").write_text("def handler(e, c):\n    return 1\n")
+    template = out / "Stack.template.json"
+    template.write_text(json.dumps({"Resources": resources}, indent=1))
+    return cdk.discover([template], tmp_path)
+
+
+FN = "AWS::Lambda::Function"
+PY = {"Runtime": "python3.12", "Handler": "index.handler"}
+
+
+@pytest.mark.parametrize(
+    ("resources", "expected"),
+    [
+        (
+            {"FnA1": resource(FN, "Stack/Fn/Resource", "asset.abc", **PY)},
+            [{**BASE, "code": "cdk.out/asset.abc"}],
+        ),
+        (
+            {"FnA1": resource(FN, "Stack/Fn/Resource", "asset.abc", bundled=True, **PY)},
+            [
+                {
+                    **BASE,
+                    "code": "cdk.out/asset.abc",
+                    "packaging": "cdk PythonFunction (bundled)",
+                    "installs": True,
+                }
+            ],
+        ),
+        (
+            {
+                "Lay1": resource("AWS::Lambda::LayerVersion", "Stack/Lay/Resource", "asset.abc"),
+                "FnA1": resource(
+                    FN,
+                    "Stack/Fn/Resource",
+                    "asset.abc",
+                    Layers=[{"Ref": "Lay1"}],
+                    Architectures=["arm64"],
+                    **PY,
+                ),
+            },
+            [{**BASE, "code": "cdk.out/asset.abc", "layers": ["Lay1"], "arch": "arm64"}],
+        ),
+        (
+            {
+                "Cr1": resource(
+                    FN, "Stack/Custom::CDKBucketDeployment8693BB/Resource", "asset.abc", **PY
+                ),
+                "Node": resource(FN, "Stack/Js/Resource", "asset.abc", Runtime="nodejs20.x"),
+            },
+            [],
+        ),
+    ],
+    ids=["from-asset", "bundled", "layer-ref", "cdk-internals-and-node"],
+)
+def test_synthesized_functions(tmp_path, resources, expected):
+    """Synthesized functions use their asset folder when no app code maps them back."""
+    found = synth(tmp_path, resources)
+    assert [summary(f, tmp_path) for f in found.functions] == expected
+    assert found.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("properties", "asset", "message"),
+    [
+        ({"Code": {"ZipFile": "def handler(e, c): pass"}}, None, "inline code"),
+        ({"Code": {"S3Bucket": "b", "S3Key": "k"}}, None, "outside cdk.out"),
+        ({}, "asset.gone", "does not exist"),
+    ],
+    ids=["inline", "s3", "missing-asset"],
+)
+def test_synthesized_code_not_analysed_is_a_warning(tmp_path, properties, asset, message):
+    """Inline, external and missing asset code is a warning at the resource."""
+    found = synth(tmp_path, {"Fn1": resource(FN, "Stack/Fn/Resource", asset, **PY, **properties)})
+    [finding] = found.findings
+    assert finding.severity is Severity.WARNING
+    assert message in finding.message
+    assert (finding.location.file, finding.location.line) == ("cdk.out/Stack.template.json", 3)
+
+
+def test_asset_maps_back_by_content(tmp_path):
+    """An asset whose Python files equal a source folder's is analysed as that folder."""
+    stack = (
+        "_lambda.Function(self, 'Other', runtime=_lambda.Runtime.PYTHON_3_12, handler='i.h',"
+        " code=_lambda.Code.from_asset('lambda/fn'))\n"
+    )
+    app(tmp_path, stack)
+    resources = {"Fn1": resource(FN, "Stack/Fn/Resource", "asset.abc", **PY)}
+    synth(tmp_path, resources)
+    files = [tmp_path / "cdk.json", tmp_path / "cdk.out" / "Stack.template.json"]
+    [function] = cdk.discover(files, tmp_path).functions
+    assert (function.name, function.code_dir) == ("Fn", (tmp_path / "lambda/fn").resolve())
+    assert function.notes == ("synthesized asset cdk.out/asset.abc",)
+
+
+def test_malformed_synthesized_template(tmp_path):
+    """A broken template is a parse-error with its line; nothing else is lost."""
+    (tmp_path / "cdk.out").mkdir()
+    template = tmp_path / "cdk.out" / "Stack.template.json"
+    template.write_text('{\n "Resources": {\n  "Fn": {"Type" 1}\n }\n}\n')
+    [finding] = cdk.discover([template], tmp_path).findings
+    assert (finding.rule, finding.location.line) == ("parse-error", 3)
+
+
+@pytest.mark.parametrize(
+    ("name", "with_cdk_json", "wanted"),
+    [
+        ("cdk.out/Stack.template.json", False, True),
+        ("cdk.out/assembly-Prod/ProdStack.template.json", False, True),
+        ("cdk.out/manifest.json", False, False),
+        ("Stack.template.json", False, False),
+        ("cdk.json", False, True),
+        ("app.py", True, True),
+        ("app.py", False, False),
+    ],
+)
+def test_wants(tmp_path, name, with_cdk_json, wanted):
+    """Synthesized templates, cdk.json, and app.py next to a cdk.json are CDK inputs."""
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{}")
+    if with_cdk_json:
+        (tmp_path / "cdk.json").write_text("{}")
+    assert cdk.wants(path) is wanted
+
+
+FIXTURE_FUNCTIONS = [
+    {**BASE, "name": "OrdersFunction", "code": "lambda/orders", "arch": "arm64",
+     "layers": ["CommonLayer7B3A2F5C"]},
+    {**BASE, "name": "NotifyFunction", "code": "lambda/notify", "runtime": "python3.11",
+     "handler": "handler.main", "packaging": "cdk PythonFunction (bundled)", "installs": True},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("synthesized", [True, False], ids=["cdk.out", "app-only"])
+def test_cdk_app_fixture(synthesized):
+    """The fixture gives the same functions from cdk.out and from the app code alone."""
+    files = [p for p in sorted(FIXTURE.rglob("*")) if p.is_file() and cdk.wants(p)]
+    if not synthesized:
+        files = [p for p in files if "cdk.out" not in p.parts]
+    found = cdk.discover(files, FIXTURE)
+    key = "CommonLayer7B3A2F5C" if synthesized else "CommonLayer"
+    expected = [{**f, "layers": [key] if f["layers"] else []} for f in FIXTURE_FUNCTIONS]
+    assert [summary(f, FIXTURE) for f in found.functions] == expected
+    [layer] = found.layers
+    assert (layer.key, layer.name, layer.builds_requirements) == (key, "CommonLayer", False)
+    assert layer.content_dir == (FIXTURE / "layers" / "common").resolve()
+    assert found.findings == ()
+    assert {(FIXTURE / d).resolve() for d in ("lambda/orders", "lambda/notify")} <= found.claimed
