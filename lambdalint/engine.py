@@ -7,6 +7,7 @@ import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from lambdalint.checks import RULES, FunctionFacts, Rule
@@ -16,10 +17,15 @@ from lambdalint.discover import discover
 from lambdalint.discover.base import Discovery
 from lambdalint.discover.convention import HANDLER_FILES
 from lambdalint.model import Finding, Function, FunctionReport, Layer, Location, Report
-from lambdalint.read.imports import scan_code
+from lambdalint.read.imports import CodeScan, scan_code, scan_inline
 from lambdalint.read.layers import read_layer
-from lambdalint.read.requirements import parse_requirements_file, read_requirements
-from lambdalint.read.vendored import scan_vendored
+from lambdalint.read.local_imports import closure
+from lambdalint.read.requirements import (
+    RequirementsResult,
+    parse_requirements_file,
+    read_requirements,
+)
+from lambdalint.read.vendored import VendoredScan, scan_vendored
 from lambdalint.recommend import plan
 from lambdalint.resolve.mapping import ModuleMap
 from lambdalint.resolve.target import Target
@@ -47,6 +53,7 @@ def find_root(paths: Sequence[Path]) -> Path:
 def run(paths: Sequence[Path], config: Config, today: datetime.date | None = None) -> Report:
     """Scan ``paths`` and return every function's findings and plan."""
     rules = selected_rules(config)
+    _scan_code.cache_clear()  # files may have changed since a previous run in this process
     root, found = discover_functions(paths, config)
     functions = _named(list(found.functions))
     notes: list[str] = []
@@ -54,7 +61,11 @@ def run(paths: Sequence[Path], config: Config, today: datetime.date | None = Non
         notes.append(f"no runtime given: assumed {default_runtime_name()} (use --runtime)")
     day = today or reference_date()
     layers = {layer.key: layer for layer in found.layers}
-    reports = [analyse(fn, root, config, rules, day, layers=layers) for fn in functions]
+    folders = Counter(fn.code_dir for fn in functions)
+    reports = [
+        analyse(fn, root, config, rules, day, layers=layers, shared=folders[fn.code_dir] > 1)
+        for fn in functions
+    ]
     if not functions:
         notes.append("no Lambda function found (IaC, a handler file or a requirements file)")
     slugs = {rule.slug for rule in rules}
@@ -127,8 +138,13 @@ def analyse(
     today: datetime.date,
     *,
     layers: Mapping[str, Layer] | None = None,
+    shared: bool = False,
 ) -> FunctionReport:
-    """Read one function, run the rules over its facts, and plan its packaging."""
+    """Read one function, run the rules over its facts, and plan its packaging.
+
+    When several functions share ``code_dir`` (``shared``), each is judged by the files its
+    handler imports, not by its neighbours' code.
+    """
     runtime = resolve_runtime(config.runtime or function.runtime or default_runtime_name())
     arch = config.arch or function.architecture
     if arch not in runtime.architectures:
@@ -136,13 +152,22 @@ def analyse(
             f"{runtime.name} does not run on {arch} (only {', '.join(runtime.architectures)})"
         )
     path = relative(function.code_dir, root)
-    vendored = scan_vendored(function.code_dir, root)
-    requirements = (
-        parse_requirements_file(function.requirements_file, root)
-        if function.requirements_file
-        else read_requirements(function.code_dir, root)
-    )
-    code = scan_code(function.code_dir, root, runtime.python_version, skip=vendored.modules)
+    if function.inline_code is not None and function.inline_origin is not None:
+        # Code embedded in a template ships alone: no folder, requirements or vendored copies.
+        vendored, requirements = VendoredScan((), ()), RequirementsResult()
+        code = scan_inline(function.inline_code, function.inline_origin, runtime.python_version)
+    else:
+        vendored = scan_vendored(function.code_dir, root)
+        requirements = (
+            parse_requirements_file(function.requirements_file, root)
+            if function.requirements_file
+            else read_requirements(function.code_dir, root)
+        )
+        code = _scan_code(function.code_dir, root, runtime.python_version, vendored.modules)
+    package_imports = code.imports
+    entry = _handler_file(function, code)
+    if shared and entry is not None:
+        code = code.only(closure(entry, code.edges))
     known = layers or {}
     contents = tuple(
         read_layer(known[key], root, runtime.python_version)
@@ -171,10 +196,27 @@ def analyse(
             *(f for c in contents for f in c.findings),
         ),
         unknown_layers=tuple(key for key in function.layers if key not in known),
+        package_imports=package_imports,
     )
     findings = [f for rule in rules for f in rule.run(facts)]
     kept = sorted(unsuppressed(findings, root), key=Finding.sort_key)
     return FunctionReport(function=function, path=path, findings=tuple(kept), plan=plan(facts))
+
+
+@lru_cache(maxsize=256)
+def _scan_code(
+    code_dir: Path, root: Path, python: tuple[int, int], skip: frozenset[str]
+) -> CodeScan:
+    """Functions sharing a folder (a serverless service) read it once per run."""
+    return scan_code(code_dir, root, python, skip=skip)
+
+
+def _handler_file(function: Function, code: CodeScan) -> str | None:
+    """The file the known handler loads first, if the scan has it."""
+    if not function.handler_known or not function.handler or "." not in function.handler:
+        return None
+    module = function.handler.rpartition(".")[0].replace("/", ".")
+    return code.module_files.get(module)
 
 
 def _infer_handler(definitions: Mapping[str, frozenset[str]]) -> str | None:

@@ -49,6 +49,8 @@ class Function:
     (see ``Layer.key``). ``requirements_file`` overrides the default lookup in ``code_dir``.
     ``source`` is where the IaC defines the function; ``packaging_source`` where it decides
     how the code is packaged (a Terraform ``archive_file`` block), when that differs.
+    ``inline_code`` is source embedded in a template (SAM ``InlineCode``, CloudFormation
+    ``ZipFile``); ``inline_origin`` is where its first line sits in that template.
     """
 
     name: str
@@ -65,6 +67,8 @@ class Function:
     installs_requirements: bool | None = None
     source: Location | None = None
     packaging_source: Location | None = None
+    inline_code: str | None = None
+    inline_origin: Location | None = None
     memory_mb: int | None = None
     timeout_s: int | None = None
     notes: tuple[str, ...] = ()

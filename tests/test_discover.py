@@ -43,13 +43,16 @@ def test_convention_finds_top_most_function_folders(tmp_path, files, expected):
 
 def test_gitignored_folders_are_skipped(tmp_path):
     """Folders matched by .gitignore (at any level) are not walked."""
-    root = make(tmp_path, {
-        ".gitignore": "build-output/\n",
-        "build-output/fn/handler.py": "",
-        "svc/.gitignore": "*.generated.py\n",
-        "svc/fn/handler.py": "",
-        "svc/fn/x.generated.py": "",
-    })
+    root = make(
+        tmp_path,
+        {
+            ".gitignore": "build-output/\n",
+            "build-output/fn/handler.py": "",
+            "svc/.gitignore": "*.generated.py\n",
+            "svc/fn/handler.py": "",
+            "svc/fn/x.generated.py": "",
+        },
+    )
     files = {p.relative_to(root).as_posix() for p in walk([root], root)}
     assert "svc/fn/handler.py" in files
     assert "svc/fn/x.generated.py" not in files
@@ -65,19 +68,24 @@ def test_exclude_patterns_drop_functions(tmp_path):
 
 def test_config_declared_functions_win(tmp_path):
     """[[tool.lambdalint.functions]] entries are used as given and not rediscovered."""
-    root = make(tmp_path, {
-        "pyproject.toml": (
-            "[tool.lambdalint]\n\n[[tool.lambdalint.functions]]\nname = 'api'\n"
-            "path = 'src/api'\nruntime = 'python3.13'\nhandler = 'main.handler'\n"
-            "installs-requirements = false\n"
-        ),
-        "src/api/main.py": "def handler(e, c):\n    return 1\n",
-        "src/api/requirements.txt": "requests\n",
-    })
+    root = make(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                "[tool.lambdalint]\n\n[[tool.lambdalint.functions]]\nname = 'api'\n"
+                "path = 'src/api'\nruntime = 'python3.13'\nhandler = 'main.handler'\n"
+                "installs-requirements = false\n"
+            ),
+            "src/api/main.py": "def handler(e, c):\n    return 1\n",
+            "src/api/requirements.txt": "requests\n",
+        },
+    )
     config = load_config(root)
     result = discover([root], root, declared=config.functions)
-    assert [(f.name, f.runtime, f.handler, f.installs_requirements, f.discovered_by)
-            for f in result.functions] == [("api", "python3.13", "main.handler", False, "config")]
+    assert [
+        (f.name, f.runtime, f.handler, f.installs_requirements, f.discovered_by)
+        for f in result.functions
+    ] == [("api", "python3.13", "main.handler", False, "config")]
     source = result.functions[0].source
     assert source is not None
     assert (source.file, source.line) == ("pyproject.toml", 3)

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from lambdalint.discover.serverless import LAYER_KEY, discover, load, wants
+from lambdalint.discover.serverless import LAYER_KEY, discover, wants
+from lambdalint.discover.serverless_yaml import load
 from lambdalint.model import Layer, Location, PackageType, Severity
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "serverless-app"

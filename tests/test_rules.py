@@ -9,7 +9,7 @@ import pytest
 
 from lambdalint.checks import RULES
 from lambdalint.config import Config
-from lambdalint.engine import analyse
+from lambdalint.engine import analyse, run
 from lambdalint.model import Function, PackageType
 
 TODAY = datetime.date(2026, 12, 4)
@@ -192,3 +192,65 @@ def test_every_rule_has_a_unique_slug_and_code():
     """Slugs and codes are the contract: no duplicates."""
     assert len({r.slug for r in RULES}) == len(RULES)
     assert len({r.code for r in RULES}) == len(RULES)
+
+
+def test_shared_folder_functions_are_judged_by_their_import_closure(tmp_path):
+    """Two handlers in one folder: each is charged only with what its handler loads."""
+    files = {
+        "requirements.txt": "requests\n",
+        "a.py": "import helpers\n\ndef handler(e, c):\n    return helpers.x\n",
+        "helpers.py": "import yaml\nx = 1\n",
+        "b.py": "import requests\n\ndef handler(e, c):\n    return 1\n",
+    }
+    for name, text in files.items():
+        (tmp_path / "fn").mkdir(exist_ok=True)
+        (tmp_path / "fn" / name).write_text(text)
+    config = Config(runtime="python3.12")
+    reports = {
+        handler: analyse(
+            Function(
+                name=handler,
+                code_dir=tmp_path / "fn",
+                handler=handler,
+                handler_known=True,
+                installs_requirements=True,
+            ),
+            tmp_path,
+            config,
+            RULES,
+            TODAY,
+            shared=True,
+        )
+        for handler in ("a.handler", "b.handler")
+    }
+    assert [(f.rule, f.location.file) for f in reports["a.handler"].findings] == [
+        ("missing-dependency", "fn/helpers.py")
+    ]
+    assert reports["b.handler"].findings == ()
+
+
+def test_inline_template_code_is_analysed_at_template_lines(tmp_path):
+    """ZipFile/InlineCode source is read from the template; findings point into the template."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "template.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Resources:\n"
+        "  Hook:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.12\n"
+        "      Handler: index.handler\n"
+        "      Role: arn:aws:iam::123456789012:role/x\n"
+        "      Code:\n"
+        "        ZipFile: |\n"
+        "          import json\n"
+        "          import requests\n"
+        "          def handler(event, context):\n"
+        "              return json.dumps(requests.__name__)\n"
+    )
+    report = run([tmp_path], Config(), today=TODAY)
+    [function] = report.functions
+    assert function.function.packaging == "inline"
+    assert [(f.rule, f.location.file, f.location.line) for f in function.findings] == [
+        ("missing-dependency", "template.yaml", 12)
+    ]

@@ -42,6 +42,16 @@ class FunctionFacts:
     anchor: Location
     read_errors: tuple[Finding, ...] = ()
     unknown_layers: tuple[str, ...] = ()
+    package_imports: tuple[ImportRef, ...] | None = None
+
+    @property
+    def shipped_imports(self) -> tuple[ImportRef, ...]:
+        """Imports of everything in the package, even code this handler never loads.
+
+        A requirements file belongs to the folder: with several handlers in one package, a
+        requirement is used if any of them imports it.
+        """
+        return self.code.imports if self.package_imports is None else self.package_imports
 
     @cached_property
     def installed_requirements(self) -> tuple[Requirement, ...]:

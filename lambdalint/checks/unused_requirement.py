@@ -10,7 +10,7 @@ from lambdalint.model import Finding, Severity
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     """Flag direct requirements that no import of the function uses."""
-    imported = {ref.module for ref in facts.code.imports}
+    imported = {ref.module for ref in facts.shipped_imports}
     roots = {m.split(".", 1)[0] for m in imported}
     for requirement in facts.requirements:
         if not requirement.direct or requirement.constraint:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lambdalint.diagnostics import relative
 from lambdalint.model import Finding, Function, Layer
 
 
@@ -40,4 +41,51 @@ def inside(path: Path, root: Path) -> bool:
     try:
         return path.resolve().is_relative_to(root.resolve())
     except (OSError, RuntimeError):  # symlink loops
+        return False
+
+
+MAX_BYTES = 5 * 1024 * 1024
+"""IaC files larger than this are not read (generated or hostile input); each source says so."""
+
+
+class TooLargeError(Exception):
+    """A file over ``MAX_BYTES``; ``size`` is in bytes."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+def read_capped(path: Path, encoding: str = "utf-8", errors: str = "strict") -> str:
+    """The text of ``path``; ``TooLargeError`` past ``MAX_BYTES``, else ``OSError`` as usual.
+
+    The size is checked before reading so a huge file never reaches memory.
+    """
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise TooLargeError(size)
+    return path.read_text(encoding=encoding, errors=errors)
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """``path`` for a message: repo-relative, or as written when a symlink loop hides it."""
+    try:
+        return relative(path, root)
+    except (OSError, RuntimeError):  # symlink loops
+        return path.as_posix()
+
+
+def is_dir(path: Path) -> bool:
+    """``Path.is_dir`` that answers False for a symlink loop instead of raising."""
+    try:
+        return path.is_dir()
+    except (OSError, RuntimeError):
+        return False
+
+
+def is_file(path: Path) -> bool:
+    """``Path.is_file`` that answers False for a symlink loop instead of raising."""
+    try:
+        return path.is_file()
+    except (OSError, RuntimeError):
         return False

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lambdalint.diagnostics import locate, parse_error, relative
-from lambdalint.discover.base import Discovery, inside
-from lambdalint.discover.cfn_yaml import MAX_BYTES, UNREAD_FIX
+from lambdalint.discover.base import MAX_BYTES, Discovery, inside
+from lambdalint.discover.cfn_yaml import UNREAD_FIX
 from lambdalint.model import Finding, Function, Layer, Location, Severity
 
 MAX_MODULES = 200

@@ -20,14 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lambdalint.diagnostics import locate, parse_error
-from lambdalint.discover.base import inside
+from lambdalint.discover.base import TooLargeError, inside, read_capped
 from lambdalint.model import Finding, Location, Severity
 
 if TYPE_CHECKING:
     import yaml
 
-MAX_BYTES = 5 * 1024 * 1024
-"""Templates larger than this are skipped with a finding."""
 UNREAD_FIX = "Point lambdalint at the source folder, or ignore this function."
 MAX_EXPANDED_NODES = 200_000
 """Nodes a document may expand to through aliases; a billion-laughs file exceeds it at once."""
@@ -97,6 +95,8 @@ def load_with_lines(text: str) -> tuple[Any, Lines]:
         yaml_error = TemplateError(f"invalid template: {error}")
     except RecursionError:
         yaml_error = TemplateError("invalid template: nested too deeply")
+    except (ValueError, TypeError) as error:  # a value PyYAML cannot construct
+        yaml_error = TemplateError(f"invalid template: {error}")
     if text.lstrip().startswith(("{", "[")):  # JSON that YAML refused, e.g. tab indentation
         try:
             return json.loads(text), Lines(text)
@@ -111,14 +111,13 @@ def read_template(path: Path, root: Path) -> tuple[Any, Lines] | Finding:
     """The parsed template, or a finding saying why it could not be read."""
     where = locate(path, root)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return parse_error(
-                where,
-                f"template is {size // 1_048_576} MB, more than lambdalint reads (5 MB); skipped",
-                severity=Severity.WARNING,
-            )
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_capped(path, "utf-8-sig")
+    except TooLargeError as error:
+        return parse_error(
+            where,
+            f"template is {error.size // 1_048_576} MB, more than lambdalint reads (5 MB); skipped",
+            severity=Severity.WARNING,
+        )
     except (OSError, UnicodeDecodeError) as error:
         return parse_error(where, f"cannot read template: {error}")
     try:
@@ -238,11 +237,17 @@ def _loader() -> type[yaml.SafeLoader]:
                 if isinstance(key, Hashable):
                     data.key_lines[key] = key_node.start_mark.line + 1
 
+        def construct_date_text(self, node: yaml.ScalarNode) -> str:
+            return str(self.construct_scalar(node))
+
     CfnLoader.add_constructor(
         "tag:yaml.org,2002:map",
         CfnLoader.construct_line_map,
     )
     CfnLoader.add_multi_constructor("!", _construct_tag)
+    # CloudFormation reads dates as strings; building datetime objects only invites errors
+    # (``2020-13-45`` is a YAML timestamp that cannot be constructed).
+    CfnLoader.add_constructor("tag:yaml.org,2002:timestamp", CfnLoader.construct_date_text)
     return CfnLoader
 
 

@@ -7,34 +7,29 @@ architecture, ``CMD`` the handler, ``RUN pip install`` whether requirements are 
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
-import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lambdalint.diagnostics import locate, parse_error
-from lambdalint.discover.base import Discovery
+from lambdalint.discover.base import Discovery, TooLargeError, read_capped
+from lambdalint.discover.dockerfile import (
+    assign,
+    instructions,
+    pip_installs,
+    split_args,
+    substitute,
+)
 from lambdalint.model import Finding, Function, Location, PackageType, Severity
 
-MAX_BYTES = 5 * 1024 * 1024
 TASK_ROOT = "/var/task"
 _BASES = ("public.ecr.aws/lambda/python", "amazon/aws-lambda-python")
 _TAG = re.compile(r"(\d+)\.(\d+)(?:\.[\d.]+)?(?:-preview)?(?:-(arm64|x86_64))?")
-_VAR = re.compile(r"\$(?:\{(\w+)(?::?([-+])([^}]*))?\}|(\w+))")
-_DIRECTIVE = re.compile(r"#\s*(\w+)\s*=\s*(\S+)\s*")
-_HEREDOC = re.compile(r"<<-?([\"']?)(\w+)\1")
 _HANDLER = re.compile(r"[A-Za-z_][\w/.-]*\.(?!py$)[A-Za-z_]\w*")
-_PIP = re.compile(r"pip[\d.]*")
 _ARM = frozenset({"linux/arm64", "linux/arm64/v8", "linux/aarch64"})
 _X86 = frozenset({"linux/amd64", "linux/x86_64"})
-_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")"})
-_TARGETS = frozenset({"-t", "--target", "--prefix", "--root"})
-_VALUED = _TARGETS | {"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "-e"}
-_VALUED |= {"--extra-index-url", "-f", "--find-links", "--platform", "--python-version", "-C"}
-_VALUED |= {"--implementation", "--abi", "--only-binary", "--no-binary", "--cache-dir"}
 _OLD_SYS_PATH = frozenset({"python3.8", "python3.9", "python3.10"})
 _ELSEWHERE = "handler module comes from"
 
@@ -128,13 +123,13 @@ def read_dockerfile(path: Path, root: Path) -> tuple[DockerfileFacts | None, tup
     """Facts about the final stage, or None when it is not a Lambda Python base image."""
     where = locate(path, root)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return None, (parse_error(where, f"{where.file} is over 5 MB: not read"),)
-        text = path.read_text(encoding="utf-8")
+        text = read_capped(path)
+    except TooLargeError:
+        return None, (parse_error(where, f"{where.file} is over 5 MB: not read"),)
     except (OSError, UnicodeDecodeError) as error:
         return None, (parse_error(where, f"cannot read {where.file}: {error}"),)
     reader = _Reader(path, root)
-    for line, keyword, args in _instructions(text):
+    for line, keyword, args in instructions(text):
         try:
             reader.apply(line, keyword, args)
         except ValueError as error:  # an unbalanced quote in shell form
@@ -159,42 +154,30 @@ class _Reader:
         where = locate(self.path, self.root, line)
         self.findings.append(parse_error(where, message, fix, severity=Severity.WARNING))
 
-    @staticmethod
-    def subst(text: str, env: dict[str, str]) -> str:
-        """``$X``, ``${X}``, ``${X:-word}``, ``${X:+word}``; unknown variables stay as written."""
-
-        def one(match: re.Match[str]) -> str:
-            value, op, word = env.get(match[1] or match[4]), match[2], match[3]
-            if op:
-                return (value or word) if op == "-" else (word if value else "")
-            return match[0] if value is None else value
-
-        return _VAR.sub(one, text)
-
     def apply(self, line: int, keyword: str, args: str) -> None:
         stage = self.stages[-1] if self.stages else None
         if keyword == "FROM":
             self.from_(line, args)
         elif keyword == "ARG":
             scope = self.args if stage is None else stage.env
-            scope.update(_assign(args, self.args | scope, legacy=False))
+            scope.update(assign(args, self.args | scope, legacy=False))
         elif stage is None:
             return
         elif keyword == "ENV":
-            env = _assign(args, {}, legacy=True)
-            stage.env.update({k: self.subst(v, stage.env) for k, v in env.items()})
+            env = assign(args, {}, legacy=True)
+            stage.env.update({k: substitute(v, stage.env) for k, v in env.items()})
         elif keyword == "WORKDIR":
-            stage.workdir = stage.path(self.subst(args.strip(), stage.env))
+            stage.workdir = stage.path(substitute(args.strip(), stage.env))
         elif keyword in {"COPY", "ADD"}:
-            self.copy(stage, [self.subst(w, stage.env) for w in _words(args)])
+            self.copy(stage, [substitute(w, stage.env) for w in split_args(args)])
         elif keyword == "RUN":
-            self.run(stage, [self.subst(w, stage.env) for w in _words(args, shell=True)])  # noqa: S604
+            self.run(stage, [substitute(w, stage.env) for w in split_args(args, shell=True)])  # noqa: S604
         elif keyword == "CMD":
-            words = _words(args)
+            words = split_args(args)
             stage.handler = words[0] if words and _HANDLER.fullmatch(words[0]) else None
 
     def from_(self, line: int, args: str) -> None:
-        words = [self.subst(w, self.args) for w in args.split()]
+        words = [substitute(w, self.args) for w in args.split()]
         rest = [w for w in words if not w.startswith("--")]
         image = rest[0] if rest else ""
         stage = self.names[image.lower()].fork(line) if image.lower() in self.names else None
@@ -236,21 +219,14 @@ class _Reader:
         stage.copies.append((tuple(hosts), dest))
 
     def run(self, stage: _Stage, words: list[str]) -> None:
-        command: list[str] = []
-        for word in [*words, ";"]:
-            if word not in _SEPARATORS:
-                command.append(word)
-                continue
-            install, command = _pip_install(command), []
-            if install is not None:
-                target, files = install
-                hosts = {f: _host(stage, stage.path(f)) for f in files}
-                missing = [f for f, host in hosts.items() if host is None]
-                stage.notes += [
-                    f"{f} is installed but not copied from the build context" for f in missing
-                ]
-                found = tuple(h for h in hosts.values() if h is not None)
-                stage.installs.append((target and stage.path(target), found))
+        for target, files in pip_installs(words):
+            hosts = {f: _host(stage, stage.path(f)) for f in files}
+            missing = [f for f, host in hosts.items() if host is None]
+            stage.notes += [
+                f"{f} is installed but not copied from the build context" for f in missing
+            ]
+            found = tuple(h for h in hosts.values() if h is not None)
+            stage.installs.append((target and stage.path(target), found))
 
     def facts(self, stage: _Stage) -> DockerfileFacts:
         notes = list(stage.notes)
@@ -287,60 +263,6 @@ class _Reader:
         )
 
 
-def _instructions(text: str) -> list[tuple[int, str, str]]:
-    """(line, KEYWORD, arguments) with continuations joined, comments and heredocs dropped."""
-    lines = text.splitlines()
-    escape = "\\"
-    for raw in lines:
-        if (directive := _DIRECTIVE.fullmatch(raw.strip())) is None:
-            break
-        if directive[1].lower() == "escape" and directive[2] in {"\\", "`"}:
-            escape = directive[2]
-    found: list[tuple[int, str, str]] = []
-    parts: list[str] = []
-    start, heredoc = 0, ""
-    for number, raw in enumerate([*lines, ""], 1):
-        stripped = raw.strip()
-        if heredoc:
-            heredoc = "" if stripped == heredoc else heredoc
-        elif stripped.startswith("#") or (not stripped and (not parts or number <= len(lines))):
-            continue
-        elif stripped.endswith(escape) and number <= len(lines):
-            start = start if parts else number
-            parts.append(stripped[:-1])
-        else:
-            start = start if parts else number
-            keyword, _, args = " ".join([*parts, stripped]).strip().partition(" ")
-            parts = []
-            found.append((start, keyword.upper(), args.strip()))
-            heredoc = match[2] if (match := _HEREDOC.search(args)) else ""
-    return found
-
-
-def _words(args: str, *, shell: bool = False) -> list[str]:
-    """JSON-array (exec) form, else shell form split with shell punctuation kept apart."""
-    if args.startswith("["):
-        try:
-            parsed = json.loads(args)
-        except ValueError:
-            parsed = None
-        if isinstance(parsed, list) and all(isinstance(p, str) for p in parsed):
-            return [str(p) for p in parsed]
-    lexer = shlex.shlex(args, posix=True, punctuation_chars=shell)
-    lexer.whitespace_split = True
-    lexer.commenters = "#" if shell else ""
-    return list(lexer)
-
-
-def _assign(args: str, defaults: dict[str, str], *, legacy: bool) -> dict[str, str]:
-    """``K=V K2="v 2"`` (or legacy ``ENV K V``); a bare ``ARG K`` takes the global default."""
-    words = shlex.split(args)
-    if legacy and len(words) > 1 and "=" not in words[0]:
-        return {words[0]: " ".join(words[1:])}
-    pairs = [w.partition("=") for w in words]
-    return {k: v if sep else defaults[k] for k, sep, v in pairs if sep or k in defaults}
-
-
 def _base(image: str) -> tuple[bool, str | None, str | None]:
     """(is a Lambda Python base image, runtime, architecture) for an image reference."""
     ref = image.split("@", 1)[0].lower().removeprefix("docker.io/")
@@ -350,37 +272,6 @@ def _base(image: str) -> tuple[bool, str | None, str | None]:
     if (match := _TAG.fullmatch(tag)) is None:
         return True, None, None
     return True, f"python{match[1]}.{match[2]}", match[3]
-
-
-def _pip_install(command: list[str]) -> tuple[str | None, list[str]] | None:
-    """(``--target`` or None, the ``-r`` files) when ``command`` is a pip install."""
-    words = [w for w in command if "=" not in w or w.startswith("-")]  # drop VAR=value
-    name = posixpath.basename(words[0]) if words else ""
-    if name.startswith("python") and words[1:3] == ["-m", "pip"]:
-        words = words[3:]
-    elif name == "uv" and words[1:2] == ["pip"]:
-        words = words[2:]
-    elif _PIP.fullmatch(name):
-        words = words[1:]
-    else:
-        return None
-    verbs = [w for w in words if not w.startswith("-")]
-    if verbs[:1] != ["install"]:
-        return None
-    target: str | None = None
-    requirements: list[str] = []
-    rest = iter(words[words.index("install") + 1 :])
-    for word in rest:
-        option, eq, value = word.partition("=")
-        if word[:2] in {"-r", "-t"} and len(word) > 2:  # noqa: PLR2004 - ``-rfile``
-            option, value = word[:2], word[2:]
-        elif option in _VALUED:
-            value = value if eq else next(rest, "")
-        if option in {"-r", "--requirement"}:
-            requirements.append(value)
-        elif option in _TARGETS:
-            target = value
-    return target, requirements
 
 
 def _under(path: str | None, *folders: str) -> bool:

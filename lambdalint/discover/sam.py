@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lambdalint.diagnostics import relative
+from lambdalint.diagnostics import locate, relative
 from lambdalint.discover.base import Discovery
 from lambdalint.discover.cfn_yaml import Template, as_int, as_list, mapping, read_template
 from lambdalint.discover.docker import read_dockerfile
@@ -99,6 +99,7 @@ class _Code:
     requirements_file: Path | None = None
     dockerfile_dir: Path | None = None
     where: Location | None = None
+    inline: str | None = None
 
 
 def _function(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Discovery:
@@ -138,20 +139,38 @@ def _function(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Disco
         memory_mb=as_int(props.get("MemorySize")),
         timeout_s=as_int(props.get("Timeout")),
         notes=code.notes,
+        inline_code=code.inline,
+        inline_origin=code.where if code.inline is not None else None,
     )
     claimed = () if code.packaging == "inline" else (code.folder, code.dockerfile_dir)
     return Discovery(functions=(function,), claimed=frozenset(p for p in claimed if p))
+
+
+def _inline_code(res: _Resource, inline: object) -> _Code:
+    """Source embedded in the template (``InlineCode`` / ``Code.ZipFile``), read where it sits."""
+    tpl = res.tpl
+    if res.serverless:
+        key_line = res.where("InlineCode").line
+    else:
+        key_line = tpl.where(mapping(res.props.get("Code")), "ZipFile").line
+    note = f"inline code at {relative(tpl.path, tpl.root)}:{key_line}"
+    if not isinstance(inline, str):  # built with Fn::Sub / Fn::Join: not static text
+        note += " (built by an intrinsic function; not analysed)"
+        return _Code(tpl.folder.resolve(), "inline", installs=False, notes=(note,))
+    # A block scalar (``ZipFile: |``) starts on the line after its key.
+    start = locate(tpl.path, tpl.root, key_line + 1 if key_line else None)
+    return _Code(
+        tpl.folder.resolve(), "inline", installs=False, notes=(note,), where=start, inline=inline
+    )
 
 
 def _zip_code(res: _Resource) -> _Code | None:
     tpl, name = res.tpl, res.name
     key = "CodeUri" if res.serverless else "Code"
     code = res.props.get(key)
-    inline_key = "InlineCode" if res.serverless else key
     inline = res.props.get("InlineCode") if res.serverless else mapping(code).get("ZipFile")
     if inline is not None:
-        note = f"inline code at {relative(tpl.path, tpl.root)}:{res.where(inline_key).line}"
-        return _Code(tpl.folder.resolve(), "inline", installs=False, notes=(note,))
+        return _inline_code(res, inline)
     notes: tuple[str, ...] = ()
     if code is None and res.serverless:
         code, notes = ".", ("no CodeUri: sam build uses the template's folder",)

@@ -9,27 +9,19 @@ read. Container functions are read through their Dockerfile.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from lambdalint.diagnostics import locate, parse_error
 from lambdalint.discover import docker
-from lambdalint.discover.base import Discovery, inside
-from lambdalint.model import Finding, Function, Layer, PackageType, Severity
+from lambdalint.discover.base import Discovery, TooLargeError, inside, read_capped
+from lambdalint.discover.serverless_vars import ServiceValues
+from lambdalint.discover.serverless_yaml import Node, load
+from lambdalint.model import Function, Layer, PackageType
 
-MAX_BYTES = 5 * 1024 * 1024
 PLUGIN = "serverless-python-requirements"
 LAYER_KEY = "pythonRequirements"
-_INNERMOST = re.compile(r"\$\{([^${}]*)\}")
-_LITERAL = re.compile(r"""(['"])(.*)\1|(-?\d+)""")
-_DEFAULTS = {"provider.stage": "dev", "provider.region": "us-east-1"}
-_ALIASES = {"sls:stage": "provider.stage", "aws:region": "provider.region"}
-_MAX_DEPTH = 8
-_FIX = "Give the value a literal or a static fallback so lambdalint can read it."
 _PLUGIN_NOTES = {
     "dockerizePip": "dockerizePip: requirements are built in a Lambda-like container",
     "slim": "slim: tests, caches and .dist-info folders are stripped from the requirements",
@@ -40,75 +32,6 @@ _NOT_ATTACHED = (
     "custom.pythonRequirements.layer puts the requirements in a layer this function does not "
     "reference (add `- Ref: PythonRequirementsLambdaLayer` to its layers): its zip has only code"
 )
-
-
-class Node(dict[str, Any]):
-    """A YAML mapping that knows its dotted path, its line and each key's line (1-based)."""
-
-    __slots__ = ("line", "lines", "path")
-
-    def __init__(self, line: int, path: str = "") -> None:
-        super().__init__()
-        self.line, self.path = line, path
-        self.lines: dict[str, int] = {}
-
-    def at(self, key: str) -> int:
-        """The line of ``key``, else of the mapping."""
-        return self.lines.get(key, self.line)
-
-    def attr(self, key: str) -> str:
-        """The dotted name of ``key``, for messages (``functions.hello.handler``)."""
-        return f"{self.path}.{key}" if self.path else key
-
-
-class _UnresolvedError(Exception):
-    """A ``${…}`` expression with no static value."""
-
-
-def load(text: str) -> Any:  # noqa: ANN401 - a YAML document is any value
-    """Parse YAML or JSON into ``Node``/list/scalars; unknown ``!Tags`` become plain values."""
-    loader = _loader_class()(text)
-    try:
-        node = loader.get_single_node()
-        return None if node is None else loader.build(node, "", {})
-    finally:
-        loader.dispose()
-
-
-@functools.cache
-def _loader_class() -> Any:  # noqa: ANN401 - made on first use so PyYAML is imported lazily
-    import yaml  # noqa: PLC0415 - only runs when a serverless file is read
-
-    class Loader(yaml.SafeLoader):
-        """Composes nodes, then builds line-aware values; ``!Ref X`` becomes ``{"Ref": X}``."""
-
-        def build(self, node: yaml.Node, path: str, memo: dict[int, Any]) -> Any:  # noqa: ANN401
-            if id(node) in memo:  # an alias is shared, never expanded again (no alias bombs)
-                return memo[id(node)]
-            value: Any
-            if isinstance(node, yaml.MappingNode):
-                self.flatten_mapping(node)  # ``<<: *anchor`` merge keys
-                value = memo[id(node)] = Node(node.start_mark.line + 1, path)
-                for key_node, value_node in node.value:
-                    key = str(self.build(key_node, "", memo))
-                    value[key] = self.build(value_node, value.attr(key), memo)
-                    value.lines[key] = key_node.start_mark.line + 1
-            elif isinstance(node, yaml.SequenceNode):
-                value = memo[id(node)] = []
-                value.extend(self.build(item, f"{path}[]", memo) for item in node.value)
-            elif node.tag.startswith("tag:yaml.org,2002:"):
-                try:
-                    value = self.construct_object(node)
-                except (yaml.YAMLError, ValueError, TypeError):  # e.g. an impossible date
-                    value = node.value
-            else:
-                value = node.value
-            if node.tag.startswith("!"):  # CloudFormation short form, or any unknown tag
-                name = node.tag[1:]
-                value = {name if name in {"Ref", "Condition"} else f"Fn::{name}": value}
-            return value
-
-    return Loader
 
 
 def wants(path: Path) -> bool:
@@ -124,28 +47,21 @@ def discover(files: Sequence[Path], root: Path) -> Discovery:
     return found
 
 
-class _Service:
-    """One serverless.yml: its variables, plugin settings, layers and functions."""
+class _Service(ServiceValues):
+    """One serverless.yml: its plugin settings, layers and functions."""
 
     def __init__(self, path: Path, root: Path) -> None:
-        self.path, self.root, self.folder = path, root, path.resolve().parent
-        self.doc = self.provider = self.options = Node(1)
-        self.findings: list[Finding] = []
+        super().__init__(path, root)
+        self.options = Node(1)
         self.layers: list[Layer] = []
         self.plugin = False
-
-    def warn(self, line: int, message: str, function: str | None = None) -> None:
-        where = locate(self.path, self.root, line)
-        self.findings.append(
-            parse_error(where, message, _FIX, function=function, severity=Severity.WARNING)
-        )
 
     def read(self) -> Discovery:
         where = locate(self.path, self.root)
         try:
-            if self.path.stat().st_size > MAX_BYTES:
-                return Discovery(findings=(parse_error(where, "over 5 MB: not read"),))
-            doc = load(self.path.read_text(encoding="utf-8-sig"))
+            doc = load(read_capped(self.path, "utf-8-sig"))
+        except TooLargeError:
+            return Discovery(findings=(parse_error(where, "over 5 MB: not read"),))
         except (OSError, UnicodeDecodeError, RecursionError) as error:
             return Discovery(findings=(parse_error(where, f"cannot read: {error!r}"),))
         except Exception as error:  # noqa: BLE001 - PyYAML is imported lazily; any YAMLError
@@ -163,76 +79,6 @@ class _Service:
         kept = tuple(f for key in functions if (f := self.function(key, functions)) is not None)
         claimed = {f.code_dir for f in kept} | {x.content_dir for x in self.layers if x.content_dir}
         return Discovery(kept, tuple(self.layers), tuple(self.findings), frozenset(claimed))
-
-    def value(self, parent: Node, key: str, function: str | None = None) -> Any:  # noqa: ANN401
-        """``parent[key]`` with its variables resolved; None (and a warning) when they cannot."""
-        try:
-            return self.resolve(parent.get(key), 0)
-        except _UnresolvedError as error:
-            message = f"{parent.attr(key)}: cannot resolve '{error}' statically"
-            self.warn(parent.at(key), message, function)
-            return None
-
-    def node(self, parent: Node, key: str, function: str | None = None) -> Node:
-        """``parent[key]`` as a mapping: empty when absent, a warning when of another type."""
-        value = self.value(parent, key, function)
-        if value is not None and not isinstance(value, Node):
-            self.warn(parent.at(key), f"{parent.attr(key)} is not a mapping: {value!r}", function)
-        return value if isinstance(value, Node) else Node(parent.at(key), parent.attr(key))
-
-    def text(self, parent: Node, key: str, function: str | None = None) -> str | None:
-        """``parent[key]`` as a string: None when absent, a warning when of another type."""
-        value = self.value(parent, key, function)
-        if isinstance(value, bool) or not isinstance(value, str | int | float | None):
-            self.warn(parent.at(key), f"{parent.attr(key)} is not a string: {value!r}", function)
-            return None
-        return None if value is None else str(value)
-
-    def setting(self, spec: Node, key: str) -> Any:  # noqa: ANN401
-        """A function's own setting, else the provider-wide one."""
-        return self.value(spec if key in spec else self.provider, key, spec.path.rpartition(".")[2])
-
-    def resolve(self, value: Any, depth: int) -> Any:  # noqa: ANN401
-        """``value`` with every ``${…}`` replaced, innermost first; a whole ``${…}`` keeps type."""
-        if not isinstance(value, str) or "${" not in value:
-            return value
-        if depth > _MAX_DEPTH:
-            raise _UnresolvedError(value)
-        for _ in range(100):  # each round replaces one innermost ``${…}``
-            if (match := _INNERMOST.search(value)) is None:
-                return value
-            found = self.source(match[1].strip(), depth + 1)
-            if match.span() == (0, len(value)):
-                return self.resolve(found, depth + 1)
-            value = value[: match.start()] + str(found) + value[match.end() :]
-        raise _UnresolvedError(value)
-
-    def source(self, expression: str, depth: int) -> Any:  # noqa: ANN401
-        """One variable: ``self:a.b``, ``sls:stage``, ``aws:region``; else its fallback."""
-        reference, comma, fallback = (part.strip() for part in expression.partition(","))
-        kind, _, address = reference.partition(":")
-        address = _ALIASES.get(reference, address)
-        try:
-            return self.lookup(address if kind == "self" or reference in _ALIASES else "", depth)
-        except _UnresolvedError:  # opt:, env:, ssm:, file(), cf: … need the outside world
-            if not comma:
-                raise _UnresolvedError(expression) from None
-        literal = _LITERAL.fullmatch(fallback)
-        if literal is not None:
-            return literal[2] if literal[3] is None else int(literal[3])
-        return self.source(fallback, depth + 1) if ":" in fallback else fallback
-
-    def lookup(self, address: str, depth: int) -> Any:  # noqa: ANN401
-        """The value at a dotted ``self:`` address (empty: not a ``self:`` reference)."""
-        value: Any = self.doc if address else None
-        for part in address.split("."):
-            if isinstance(value, list) and part.isdigit() and int(part) < len(value):
-                value = value[int(part)]
-            else:
-                value = value.get(part) if isinstance(value, dict) else None
-        if value is None and address not in _DEFAULTS:
-            raise _UnresolvedError(address)
-        return _DEFAULTS[address] if value is None else self.resolve(value, depth + 1)
 
     def read_layers(self) -> None:
         """Layers under ``layers:`` and, with the plugin's ``layer: true``, its requirements."""

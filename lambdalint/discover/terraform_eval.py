@@ -1,4 +1,4 @@
-r"""Reading one Terraform module (a folder of ``.tf`` files) and evaluating its expressions.
+r"""Evaluating the expressions of one Terraform module, statically.
 
 python-hcl2 keeps expressions as text: a quoted template keeps its quotes (``"\"x\""``) and any
 other expression is wrapped as ``"${...}"``. ``Scope`` evaluates the few forms that locate
@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from lambdalint.diagnostics import locate, parse_error
-from lambdalint.model import Finding, Severity
-
 Value: TypeAlias = "str | int | float | bool | list[Value] | dict[str, Value] | None"
 
-MAX_BYTES = 5 * 1024 * 1024
 _HEREDOC = re.compile(r"<<-?([A-Za-z_]\w*)\n(.*?)\n[ \t]*\1\s*", re.DOTALL)
 _REFERENCE = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[^\[\]]*\])*")
 _STEP = re.compile(r"\.([\w-]+)|\[([^\[\]]*)\]")
@@ -28,10 +24,6 @@ _CALL = re.compile(r"([a-z]\w*)\((.*)\)", re.DOTALL)
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _CONSTANTS: dict[str, Value] = {"true": True, "false": False, "null": None}
-_PIP = re.compile(r"\bpip[\d.]*\s+install\b")
-_REQUIREMENTS = re.compile(r"\s(?:-r\s*|--requirement[=\s]+)([^\s;&|'\"]+)")
-_TARGET = re.compile(r"\s(?:-t\s*|--target[=\s]+)([^\s;&|'\"]+)")
-_PATH_REF = re.compile(r"\$\{\s*path\.(?:module|root|cwd)\s*\}")
 
 
 class Unresolved(Exception):  # noqa: N818 - an outcome of evaluation, not a failure
@@ -248,145 +240,3 @@ def _split(text: str) -> list[str]:
             start = i + 1
         i += 1
     return [p for p in (*parts, text[start:]) if p.strip()]
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One top-level block, ``resource "aws_lambda_function" "x" {...}``, and its line."""
-
-    kind: str
-    labels: tuple[str, ...]
-    body: dict[str, object]
-    file: Path
-    line: int | None
-
-    @property
-    def address(self) -> str:
-        """The Terraform address: ``aws_lambda_function.x``, ``data.archive_file.x``."""
-        return ("" if self.kind == "resource" else f"{self.kind}.") + ".".join(self.labels)
-
-    def is_(self, kind: str, type_: str) -> bool:
-        """Whether this is a ``kind "type_" "name"`` block."""
-        return self.kind == kind and self.labels[:1] == (type_,) and len(self.labels) > 1
-
-
-@dataclass(frozen=True, slots=True)
-class Build:
-    """A ``local-exec`` provisioner that runs ``pip install`` (a home-made build step)."""
-
-    code_dir: Path
-    requirements: Path
-    target: Path | None
-    command: str
-
-
-@dataclass(frozen=True, slots=True)
-class Module:
-    """The blocks of one folder's ``.tf`` files, their scope, and what could not be read."""
-
-    folder: Path
-    blocks: list[Block]
-    scope: Scope
-    findings: list[Finding]
-    builds: list[Build]
-
-
-def load_module(folder: Path, files: list[Path], root: Path) -> Module:
-    """Parse the ``.tf`` files (and tfvars) of one folder; unreadable files become findings."""
-    import hcl2  # noqa: PLC0415 - only repositories with Terraform pay for the parser
-
-    findings: list[Finding] = []
-    blocks = [b for file in files for b in _read(hcl2, file, root, findings)]
-    declared = {b.labels[0]: b.body for b in blocks if b.kind == "variable" and b.labels}
-    variables = {k: body["default"] for k, body in declared.items() if "default" in body}
-    for tfvars in [folder / "terraform.tfvars", *sorted(folder.glob("*.auto.tfvars"))]:
-        try:
-            variables.update(hcl2.loads(tfvars.read_text(encoding="utf-8", errors="replace")))
-        except (OSError, RuntimeError):
-            continue
-        except Exception:  # noqa: BLE001 - lark raises many kinds for bad input
-            where = locate(tfvars, root)
-            findings.append(parse_error(where, f"{tfvars.name} is not valid HCL"))
-    values = {k: v for b in blocks if b.kind == "locals" for k, v in b.body.items()}
-    scope = Scope(folder, variables, frozenset(declared), values)
-    return Module(folder, blocks, scope, findings, list(_builds(blocks, scope)))
-
-
-def _read(hcl2: Any, file: Path, root: Path, findings: list[Finding]) -> list[Block]:  # noqa: ANN401
-    try:
-        if file.stat().st_size > MAX_BYTES:
-            message = f"{file.name} is larger than 5 MB; lambdalint skipped it"
-            findings.append(parse_error(locate(file, root), message, severity=Severity.WARNING))
-            return []
-        text = file.read_text(encoding="utf-8", errors="replace")
-        tree = hcl2.parses_to_tree(text)
-        options = hcl2.SerializationOptions(with_comments=False)
-        data = hcl2.serialize(hcl2.transform(tree), serialization_options=options)
-    except Exception as error:  # noqa: BLE001 - OSError, lark's and hcl2's errors alike
-        line, column = getattr(error, "line", 0), getattr(error, "column", 0)
-        where = locate(file, root, line or None, column or None)
-        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        findings.append(parse_error(where, f"{file.name} could not be read as HCL: {reason}"))
-        return []
-    lines = _header_lines(tree)
-    return [
-        Block(kind, labels, body, file, lines.get((kind, *labels)))
-        for kind, node in data.items()
-        for labels, body in _bodies(node, ())
-    ]
-
-
-def _bodies(node: object, labels: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _bodies(item, labels)
-    elif isinstance(node, dict) and node.get("__is_block__"):
-        yield labels, {k: v for k, v in node.items() if k[:2] != "__"}
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _bodies(value, (*labels, key.strip('"')))
-
-
-def _header_lines(tree: Any) -> dict[tuple[str, ...], int]:  # noqa: ANN401
-    from lark import Token, Tree  # noqa: PLC0415 - comes with hcl2
-
-    lines: dict[tuple[str, ...], int] = {}
-    for node in tree.children[0].children if tree.children else []:
-        if isinstance(node, Tree) and node.data == "block" and not node.meta.empty:
-            words = tuple(
-                "".join(map(str, part.scan_values(lambda v: isinstance(v, Token)))).strip('"')
-                for part in node.children
-                if isinstance(part, Tree) and part.data in {"identifier", "string"}
-            )
-            lines.setdefault(words, node.meta.line)
-    return lines
-
-
-def _builds(blocks: list[Block], scope: Scope) -> Iterator[Build]:
-    """``null_resource``/``terraform_data`` provisioners whose command runs ``pip install -r``."""
-    for block in blocks:
-        if not (block.is_("resource", "null_resource") or block.is_("resource", "terraform_data")):
-            continue
-        for item in _as_list(block.body.get("provisioner")):
-            body = item.get('"local-exec"') if isinstance(item, dict) else None
-            if not isinstance(body, dict):
-                continue
-            try:
-                command = scope.text(body.get("command"))
-            except Unresolved:
-                command = _PATH_REF.sub(str(scope.folder), str(body.get("command")))
-            try:
-                base = scope.path(body.get("working_dir", '"."'))
-            except Unresolved:
-                base = scope.folder
-            requirements = _REQUIREMENTS.search(" " + command)
-            if not (_PIP.search(command) and requirements):
-                continue
-            file = Path(os.path.normpath(base / requirements.group(1)))
-            target = _TARGET.search(" " + command)
-            to = Path(os.path.normpath(base / target.group(1))) if target else None
-            yield Build(file.parent, file, to, command)
-
-
-def _as_list(value: object) -> list[object]:
-    return value if isinstance(value, list) else []

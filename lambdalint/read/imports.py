@@ -11,13 +11,14 @@ import ast
 import io
 import os
 import tokenize
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from lambdalint.diagnostics import parse_error, relative
 from lambdalint.model import Finding, ImportRef, Location, SyntaxIssue
+from lambdalint.read.local_imports import local_edges, module_index
 from lambdalint.read.syntax import host_error, target_issues
 
 if TYPE_CHECKING:
@@ -40,6 +41,16 @@ class CodeScan:
     definitions: Mapping[str, frozenset[str]]
     syntax_issues: tuple[SyntaxIssue, ...]
     findings: tuple[Finding, ...]
+    module_files: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    edges: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def only(self, files: set[str]) -> CodeScan:
+        """The same scan limited to ``files`` (a handler's import closure)."""
+        return replace(
+            self,
+            imports=tuple(i for i in self.imports if i.location.file in files),
+            syntax_issues=tuple(s for s in self.syntax_issues if s.location.file in files),
+        )
 
 
 def scan_code(
@@ -58,10 +69,13 @@ def scan_code(
     issues: list[SyntaxIssue] = []
     definitions: dict[str, frozenset[str]] = {}
     files = tuple(_relative(p, root) for p in paths)
+    index = module_index(zip(files, parts, strict=True))
+    edges: dict[str, frozenset[str]] = {}
     for path, rel, rel_parts in zip(paths, files, parts, strict=True):
         tree, source = _parse(path, rel, target, findings)
         if tree is None:
             continue
+        edges[rel] = local_edges(tree, rel_parts, index)
         issues.extend(target_issues(source, tree, target, rel))
         dropped = local | names[rel_parts[:-1]]
         imports.extend(ref for ref in _imports(tree, rel) if ref.root not in dropped)
@@ -75,6 +89,38 @@ def scan_code(
         definitions=MappingProxyType(definitions),
         syntax_issues=tuple(issues),
         findings=tuple(findings),
+        module_files=MappingProxyType(index),
+        edges=MappingProxyType(edges),
+    )
+
+
+def scan_inline(code: str, origin: Location, target: tuple[int, int]) -> CodeScan:
+    """Read source embedded in a template; locations point into the template."""
+    findings: list[Finding] = []
+    offset = (origin.line or 1) - 1
+    try:
+        tree = ast.parse(code, filename=origin.file)
+    except (SyntaxError, ValueError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        findings.append(
+            parse_error(
+                Location(origin.file, line + offset if line else origin.line),
+                f"inline code cannot be parsed: {exc}",
+            )
+        )
+        return CodeScan((), frozenset(), (origin.file,), MappingProxyType({}), (), tuple(findings))
+    issues = target_issues(code, tree, target, origin.file)
+    ast.increment_lineno(tree, offset)
+    return CodeScan(
+        imports=tuple(_imports(tree, origin.file)),
+        local_modules=frozenset(),
+        files=(origin.file,),
+        definitions=MappingProxyType({"index": frozenset(_bound(tree.body))}),
+        syntax_issues=tuple(
+            replace(i, location=replace(i.location, line=(i.location.line or 1) + offset))
+            for i in issues
+        ),
+        findings=(),
     )
 
 

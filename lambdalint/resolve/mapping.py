@@ -63,10 +63,21 @@ def table_distributions(module: str) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=1)
+def _modules_by_distribution() -> dict[str, list[str]]:
+    """The fallback table reversed: normalized distribution -> import names."""
+    reverse: dict[str, list[str]] = {}
+    for module, dists in fallback_table().items():
+        for dist in dists:
+            reverse.setdefault(canonicalize_name(dist), []).append(module)
+    return reverse
+
+
+@lru_cache(maxsize=1024)
 def guessed_modules(distribution: str) -> tuple[str, ...]:
     """Import names a distribution probably provides when nothing better is known."""
     normalized = canonicalize_name(distribution)
-    found = [m for m, dists in fallback_table().items() if normalized in _normalized(dists)]
+    found = list(_modules_by_distribution().get(normalized, ()))
     found.append(normalized.replace("-", "_"))
     if "-" in normalized:
         found.append(normalized.replace("-", "."))
@@ -170,7 +181,3 @@ def _name_candidates(module: str) -> list[NormalizedName]:
     """``google.cloud.storage`` -> google-cloud-storage, google-cloud, google."""
     parts = module.split(".")
     return [canonicalize_name("-".join(parts[:end])) for end in range(len(parts), 0, -1)]
-
-
-def _normalized(names: tuple[str, ...]) -> set[NormalizedName]:
-    return {canonicalize_name(n) for n in names}
