@@ -180,3 +180,22 @@ def test_scan_from_another_folder_uses_that_repo(tmp_path):
     result = run_cli("check", str(repo / "fn"), "--format", "json", cwd=Path(tmp_path))
     finding = json.loads(result.stdout)["functions"][0]["findings"][0]
     assert finding["file"] == "fn/handler.py"
+
+
+def test_check_without_arguments_scans_the_current_folder():
+    """`lambdalint check` with no path scans the working directory, like the founding example."""
+    result = run_cli("check", "--format", "json", cwd=REPO / "fixtures" / "founding")
+    data = json.loads(result.stdout)
+    assert [(f["name"], f["runtime"], f["packaging"]) for f in data["functions"]] == [
+        ("chat-backend", "python3.11", "terraform archive_file")
+    ]
+    assert result.returncode == 0
+
+
+def test_functions_lists_discovered_functions():
+    """`lambdalint functions` prints one row per function with its IaC source."""
+    result = run_cli("functions", "fixtures/sam-app")
+    assert result.returncode == 0
+    assert "OrdersFunction" in result.stdout
+    assert "sam fixtures/sam-app/template.yaml:" in result.stdout
+    assert result.stdout.rstrip().endswith("2 functions found")

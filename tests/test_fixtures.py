@@ -35,6 +35,7 @@ CASES = [
     ("serverless-app", [], 1),
     ("container-image", [], 0),
     ("terraform-misconfigured", [], 1),
+    ("broken-iac", ["--runtime", "python3.12"], 1),
 ]
 
 
