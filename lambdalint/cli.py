@@ -8,11 +8,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from lambdalint.config import ConfigError, load_config
+from lambdalint.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from lambdalint.model import Report
 
 app = typer.Typer(
     help="Audit the dependencies and packaging of AWS Lambda Python functions.",
@@ -21,6 +24,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 _SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3, "never": 99}
+Paths = Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: .).")]
+Runtime = Annotated[str | None, typer.Option(help="Target runtime, e.g. python3.12.")]
+Arch = Annotated[str | None, typer.Option(help="x86_64 or arm64.")]
+Rules = Annotated[list[str] | None, typer.Option(help="Rule slugs or codes (repeatable).")]
+Format = Annotated[str | None, typer.Option("--format", help="text or json.")]
+Output = Annotated[Path | None, typer.Option(help="Write the report to this file.")]
+FailOn = Annotated[str | None, typer.Option(help="Exit 1 at or above: error/warning/info/never.")]
+Flag = Annotated[bool, typer.Option()]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -28,68 +39,96 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-@app.command()
-def check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to scan.")] = None,
-    runtime: Annotated[str | None, typer.Option(help="Target runtime, e.g. python3.12.")] = None,
-    arch: Annotated[str | None, typer.Option(help="x86_64 or arm64.")] = None,
-    select: Annotated[
-        list[str] | None, typer.Option(help="Only these rules (slug or code).")
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option(help="Skip these rules (slug or code).")
-    ] = None,
-    output_format: Annotated[str | None, typer.Option("--format", help="text or json.")] = None,
-    output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
-    fail_on: Annotated[
-        str | None, typer.Option(help="Exit 1 at or above: error, warning, info, never.")
-    ] = None,
-    quiet: Annotated[
-        bool, typer.Option(help="Text output: hide functions without findings.")
-    ] = False,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks of internal errors.")] = False,
-) -> None:
-    """Check Lambda functions under PATHS (default: the current folder)."""
-    targets = paths or [Path()]
+def _run(targets: list[Path], debug: bool, **overrides: Any) -> tuple[Report, Config]:  # noqa: ANN401
+    """Load config, apply flags, run every stage; user errors become exit 2."""
     try:
-        config = load_config(targets[0]).merged(
-            runtime=runtime,
-            arch=arch,
-            select=tuple(select or ()),
-            ignore=tuple(ignore or ()),
-            format=output_format,
-            output=str(output) if output else None,
-            fail_on=fail_on,
-        )
+        config = load_config(targets[0]).merged(**overrides)
         from lambdalint import engine  # noqa: PLC0415 - deferred: keeps --help fast
 
-        report = engine.run(targets, config)
+        return engine.run(targets, config), config
     except ConfigError as error:
         raise _fail(str(error)) from None
     except Exception as error:
         if debug:
             raise
         raise _fail(f"internal error: {error!r} (run with --debug for details)") from None
+
+
+def _emit(report: Report, config: Config, *, quiet: bool = False, plans: bool = False) -> None:
     from lambdalint.report import render  # noqa: PLC0415
 
     colour = config.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    text = render(report, config.format, colour=colour, quiet=quiet)
-    if config.output:
-        try:
-            Path(config.output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise _fail(f"cannot write {config.output}: {error}") from None
-    else:
+    text = render(report, config.format, colour=colour, quiet=quiet, plans=plans)
+    if not config.output:
         sys.stdout.write(text)
-    threshold = _SEVERITY_RANK[config.fail_on]
-    worst = max((f.severity.rank for f in report.all_findings()), default=0)
-    raise typer.Exit(1 if worst >= threshold else 0)
+        return
+    try:
+        Path(config.output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise _fail(f"cannot write {config.output}: {error}") from None
 
 
 @app.command()
-def functions(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to scan.")] = None,
+def check(
+    paths: Paths = None,
+    runtime: Runtime = None,
+    arch: Arch = None,
+    select: Rules = None,
+    ignore: Rules = None,
+    output_format: Format = None,
+    output: Output = None,
+    fail_on: FailOn = None,
+    offline: Annotated[bool, typer.Option(help="Use only the cache; no network.")] = False,
+    refresh: Annotated[bool, typer.Option(help="Ignore cached resolutions.")] = False,
+    quiet: Annotated[bool, typer.Option(help="Hide functions without findings.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks of internal errors.")] = False,
 ) -> None:
+    """Check Lambda functions under PATHS (default: the current folder)."""
+    report, config = _run(
+        paths or [Path()],
+        debug,
+        runtime=runtime,
+        arch=arch,
+        select=tuple(select or ()),
+        ignore=tuple(ignore or ()),
+        format=output_format,
+        fail_on=fail_on,
+        output=str(output) if output else None,
+        offline=offline,
+        refresh=refresh,
+    )
+    _emit(report, config, quiet=quiet)
+    worst = max((f.severity.rank for f in report.all_findings()), default=0)
+    raise typer.Exit(1 if worst >= _SEVERITY_RANK[config.fail_on] else 0)
+
+
+@app.command()
+def plan(
+    paths: Paths = None,
+    runtime: Runtime = None,
+    arch: Arch = None,
+    output_format: Format = None,
+    output: Output = None,
+    offline: Flag = False,
+    refresh: Flag = False,
+    debug: Flag = False,
+) -> None:
+    """Recommend how to ship each function's dependencies, with sizes and commands."""
+    report, config = _run(
+        paths or [Path()],
+        debug,
+        runtime=runtime,
+        arch=arch,
+        format=output_format,
+        output=str(output) if output else None,
+        offline=offline,
+        refresh=refresh,
+    )
+    _emit(report, config, plans=True)
+
+
+@app.command()
+def functions(paths: Paths = None) -> None:
     """List the Lambda functions discovery finds, without running the rules."""
     targets = paths or [Path()]
     try:

@@ -6,6 +6,7 @@ error so that a typo never silently disables a check.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,7 +17,7 @@ FAIL_ON = ("error", "warning", "info", "never")
 ARCHITECTURES = ("x86_64", "arm64")
 _LIST_KEYS = frozenset({"select", "ignore", "exclude"})
 _STR_KEYS = frozenset({"runtime", "arch", "format", "output", "fail_on"})
-_BOOL_KEYS: frozenset[str] = frozenset()
+_BOOL_KEYS = frozenset({"offline"})
 _FUNCTION_KEYS = {
     "path": str,
     "name": str,
@@ -63,12 +64,19 @@ class Config:
     format: str = "text"
     output: str | None = None
     fail_on: str = "error"
+    offline: bool = False
+    refresh: bool = False
     functions: tuple[FunctionSpec, ...] = ()
     source: str | None = field(default=None, compare=False)
 
     def merged(self, **overrides: Any) -> Config:  # noqa: ANN401 - values are checked below
-        """A copy with every non-empty override applied, validated."""
-        given = {k: v for k, v in overrides.items() if v not in (None, (), [])}
+        """A copy with every non-empty override applied, validated.
+
+        Boolean flags only switch on (``--offline``); ``LAMBDALINT_OFFLINE=1`` does the same.
+        """
+        given = {k: v for k, v in overrides.items() if v not in (None, (), [], False)}
+        if os.environ.get("LAMBDALINT_OFFLINE", "") not in ("", "0"):
+            given["offline"] = True
         return _validated(replace(self, **given))
 
 

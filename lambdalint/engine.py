@@ -18,7 +18,7 @@ from lambdalint.discover.base import Discovery
 from lambdalint.discover.convention import HANDLER_FILES
 from lambdalint.model import Finding, Function, FunctionReport, Layer, Location, Report
 from lambdalint.read.imports import CodeScan, scan_code, scan_inline
-from lambdalint.read.layers import read_layer
+from lambdalint.read.layers import LayerContents, read_layer
 from lambdalint.read.local_imports import closure
 from lambdalint.read.requirements import (
     RequirementsResult,
@@ -27,7 +27,11 @@ from lambdalint.read.requirements import (
 )
 from lambdalint.read.vendored import VendoredScan, scan_vendored
 from lambdalint.recommend import plan
-from lambdalint.resolve.mapping import ModuleMap
+from lambdalint.resolve.cache import Cache
+from lambdalint.resolve.indexes import index_config
+from lambdalint.resolve.managed_layers import ManagedLayer, layer_for_arn
+from lambdalint.resolve.mapping import ModuleMap, guessed_modules
+from lambdalint.resolve.resolution import Resolver
 from lambdalint.resolve.target import Target
 from lambdalint.runtime.model import (
     Runtime,
@@ -62,8 +66,18 @@ def run(paths: Sequence[Path], config: Config, today: datetime.date | None = Non
     day = today or reference_date()
     layers = {layer.key: layer for layer in found.layers}
     folders = Counter(fn.code_dir for fn in functions)
+    resolver = Resolver(index_config(), Cache(offline=config.offline, refresh=config.refresh))
     reports = [
-        analyse(fn, root, config, rules, day, layers=layers, shared=folders[fn.code_dir] > 1)
+        analyse(
+            fn,
+            root,
+            config,
+            rules,
+            day,
+            layers=layers,
+            shared=folders[fn.code_dir] > 1,
+            resolver=resolver,
+        )
         for fn in functions
     ]
     if not functions:
@@ -139,6 +153,7 @@ def analyse(
     *,
     layers: Mapping[str, Layer] | None = None,
     shared: bool = False,
+    resolver: Resolver | None = None,
 ) -> FunctionReport:
     """Read one function, run the rules over its facts, and plan its packaging.
 
@@ -173,6 +188,10 @@ def analyse(
         read_layer(known[key], root, runtime.python_version)
         for key in function.layers
         if key in known
+    ) + tuple(_published(key, ml) for key in function.layers if (ml := layer_for_arn(key)))
+    target = Target(runtime.python_version, arch)
+    resolution = (
+        resolver.resolve(requirements.requirements, target, runtime.glibc) if resolver else None
     )
     function = replace(function, runtime=runtime.name, architecture=arch)
     if function.handler is None:
@@ -181,13 +200,13 @@ def analyse(
         function=function,
         path=path,
         runtime=runtime,
-        target=Target(runtime.python_version, arch),
+        target=target,
         today=today,
         requirements=requirements.requirements,
         requirement_files=requirements.files,
         vendored=vendored.dists,
         code=code,
-        modules=ModuleMap(runtime, vendored.dists, requirements.requirements, contents),
+        modules=ModuleMap(runtime, vendored.dists, requirements.requirements, contents, resolution),
         anchor=function.source or Location(path),
         read_errors=(
             *vendored.findings,
@@ -195,8 +214,11 @@ def analyse(
             *code.findings,
             *(f for c in contents for f in c.findings),
         ),
-        unknown_layers=tuple(key for key in function.layers if key not in known),
+        unknown_layers=tuple(
+            key for key in function.layers if key not in known and not layer_for_arn(key)
+        ),
         package_imports=package_imports,
+        resolution=resolution,
     )
     findings = [f for rule in rules for f in rule.run(facts)]
     kept = sorted(unsuppressed(findings, root), key=Finding.sort_key)
@@ -209,6 +231,12 @@ def _scan_code(
 ) -> CodeScan:
     """Functions sharing a folder (a serverless service) read it once per run."""
     return scan_code(code_dir, root, python, skip=skip)
+
+
+def _published(arn: str, layer: ManagedLayer) -> LayerContents:
+    """What a layer AWS publishes provides, from the shipped data."""
+    modules = frozenset(m for dist in layer.distributions for m in guessed_modules(dist))
+    return LayerContents(Layer(key=arn, name=layer.name, content_dir=None), modules, (), (), ())
 
 
 def _handler_file(function: Function, code: CodeScan) -> str | None:

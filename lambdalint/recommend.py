@@ -1,14 +1,21 @@
-"""The packaging plan per function: what must ship besides the runtime, and how to build it.
+"""The packaging plan per function: what must ship besides the runtime, how, and how big.
 
-Size estimates need wheel facts (a later stage); until they exist the sizes stay None and
-the plan says so rather than guessing.
+Strategies: ``none`` (the runtime has everything), ``zip`` (vendor into the package, with the
+exact target-correct command), ``managed-layer`` (an AWS-published layer covers it),
+``layer`` (a repository layer already provides it), ``container`` (an image function, over
+250 MiB, or a dependency with no wheel for the target). Sizes come from the resolved wheels;
+without a resolution (offline, no cache) they stay None and the reason says so.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lambdalint.checks.base import FunctionFacts
 from lambdalint.model import PackageType, Plan, Requirement
+from lambdalint.resolve.managed_layers import covering
 from lambdalint.resolve.mapping import ProvidedBy, candidates_for
+from lambdalint.resolve.sizes import UNZIPPED_LIMIT, SizeEstimate, estimate, mib, shipped_dists
 
 
 def platform_tags(glibc: tuple[int, int], architecture: str) -> tuple[str, ...]:
@@ -20,63 +27,190 @@ def platform_tags(glibc: tuple[int, int], architecture: str) -> tuple[str, ...]:
 
 
 def plan(facts: FunctionFacts) -> Plan:
-    """Nothing to ship, a zip with vendored requirements, or the image the IaC asks for."""
+    """The cheapest correct way to ship this function's dependencies, with sizes."""
+    size = estimate(facts)
+    chosen = _choose(facts, size)
+    if size is None or chosen.zipped_bytes is not None:
+        return chosen
+    return replace(chosen, zipped_bytes=size.zipped, unzipped_bytes=size.unzipped)
+
+
+def _choose(facts: FunctionFacts, size: SizeEstimate | None) -> Plan:  # noqa: PLR0911 - one per strategy
+    """The strategy, before sizes are attached."""
     declared = [
         r for r in facts.installed_requirements if r.direct and facts.shipped(r.normalized) is None
     ]
+    undeclared = _undeclared(facts)
+    resolved = [d.name for d in shipped_dists(facts)]
+    needed = tuple(dict.fromkeys(resolved or [r.name for r in declared] + list(undeclared)))
+    if facts.function.package_type is PackageType.IMAGE:
+        return Plan(
+            "container",
+            distributions=needed,
+            reason="the function is deployed as an image (10 GiB limit; layers do not apply)",
+        )
+    if not needed:
+        return Plan("none", reason=_nothing_reason(facts))
+    if _no_wheel(facts) or (size and size.unzipped > UNZIPPED_LIMIT):
+        return _container(facts, needed, size)
     in_layers = {r.name: _layer_of(facts, r) for r in declared}
-    if declared and all(in_layers.values()) and not _undeclared(facts):
+    if declared and all(in_layers.values()) and not undeclared:
         layers = ", ".join(dict.fromkeys(name for name in in_layers.values() if name))
         return Plan(
             "layer",
             distributions=tuple(in_layers),
             reason=f"layer {layers} provides every declared distribution the runtime lacks",
         )
-    undeclared = _undeclared(facts)
-    needed = tuple(dict.fromkeys([r.name for r in declared] + list(undeclared)))
-    if facts.function.package_type is PackageType.IMAGE:
+    managed = covering({d.lower() for d in _normalized(facts, needed)}, facts.runtime.python)
+    if managed is not None and not facts.function.installs_requirements:
+        arn = managed.arn_for(facts.runtime.python, facts.target.architecture)
         return Plan(
-            "container", distributions=needed, reason="the function is deployed as an image"
+            "managed-layer",
+            distributions=needed,
+            commands=(f'layers = ["{arn}"]',),
+            reason=f"the {managed.name} layer AWS publishes contains all of it",
         )
-    if not needed:
-        return Plan("none", reason="the runtime provides every third-party module the code imports")
     if facts.function.installs_requirements and not undeclared:
         return Plan(
             "zip",
             distributions=needed,
-            reason=f"{facts.function.packaging} already installs them into the package",
+            reason=f"{facts.function.packaging} already "
+            f"installs them into the package{_sized(size)}",
         )
-    files = [f for f in facts.requirement_files if f.endswith((".txt", ".in"))]
-    left_to_runtime = [
-        r.name
-        for r in facts.installed_requirements
-        if r.direct and facts.shipped(r.normalized) is not None
-    ]
-    if files and not left_to_runtime:
-        sources = [f"-r {files[0]}"]
-    else:  # name what to ship, so the runtime's packages are not vendored again
-        sources = [f"'{_pep508(r)}'" for r in declared]
-    sources += [f"'{name}'" for name in undeclared]
+    return Plan(
+        "zip",
+        commands=_zip_commands(facts, declared, undeclared, size),
+        distributions=needed,
+        reason=_zip_reason(facts, needed, undeclared, size),
+    )
+
+
+def _zip_commands(
+    facts: FunctionFacts,
+    declared: list[Requirement],
+    undeclared: tuple[str, ...],
+    size: SizeEstimate | None,
+) -> tuple[str, ...]:
+    """A ``pip install --target`` for the target (never the host), then the zip."""
+    if size is not None and facts.resolution:
+        pins = [f"'{d.name}=={d.version}'" for d in shipped_dists(facts)]
+        sources = ["--no-deps", *pins]  # exactly the resolved set, runtime packages left out
+    else:
+        files = [f for f in facts.requirement_files if f.endswith((".txt", ".in"))]
+        direct_runtime = [
+            r
+            for r in facts.installed_requirements
+            if r.direct and facts.shipped(r.normalized) is not None
+        ]
+        sources = (
+            [f"-r {files[0]}"]
+            if files and not direct_runtime
+            else [f"'{_pep508(r)}'" for r in declared]
+        )
+        sources += [f"'{name}'" for name in undeclared]
     major, minor = facts.runtime.python_version
     platforms = " ".join(
         f"--platform {tag}" for tag in platform_tags(facts.runtime.glibc, facts.target.architecture)
     )
-    command = (
-        f"pip install {' '.join(sources)} --target build/ "
-        f"{platforms} --implementation cp --python-version {major}.{minor} "
-        "--only-binary=:all: --no-compile"
+    install = (
+        f"pip install {' '.join(sources)} --target build/ {platforms} --implementation cp "
+        f"--python-version {major}.{minor} --only-binary=:all: --no-compile"
     )
+    return (
+        install,
+        f"cp -r {facts.path}/. build/",
+        "cd build && zip -qr ../function.zip .",
+    )
+
+
+def _zip_reason(
+    facts: FunctionFacts,
+    needed: tuple[str, ...],
+    undeclared: tuple[str, ...],
+    size: SizeEstimate | None,
+) -> str:
     reason = f"{len(needed)} distribution(s) are not in the runtime and must ship in the zip"
+    reason += _sized(size)
     if undeclared:
         reason += f"; not declared yet: {', '.join(undeclared)}"
-    if left_to_runtime:
-        reason += f"; left to the runtime: {', '.join(left_to_runtime)}"
-    return Plan(
-        "zip",
-        commands=(command, f"cp -r {facts.path}/. build/", "cd build && zip -r ../function.zip ."),
-        distributions=needed,
-        reason=reason,
+    left = [
+        r.name
+        for r in facts.installed_requirements
+        if r.direct and facts.shipped(r.normalized) is not None
+    ]
+    if left:
+        reason += f"; left to the runtime: {', '.join(left)}"
+    if size is None and facts.resolution is not None and facts.resolution.note:
+        reason += f" (sizes unknown: {facts.resolution.note})"
+    return reason
+
+
+def _container(facts: FunctionFacts, needed: tuple[str, ...], size: SizeEstimate | None) -> Plan:
+    """A Dockerfile on the runtime's base image for the function's architecture."""
+    python, arch = facts.runtime.python, facts.target.architecture
+    files = [f for f in facts.requirement_files if f.endswith(".txt")]
+    requirements = files[0].rsplit("/", 1)[-1] if files else "requirements.txt"
+    handler = facts.function.handler or "app.handler"
+    dockerfile = (
+        f"FROM public.ecr.aws/lambda/python:{python}-{arch}\n"
+        f"COPY {requirements} ${{LAMBDA_TASK_ROOT}}/\n"
+        f"RUN pip install --no-cache-dir --no-compile -r ${{LAMBDA_TASK_ROOT}}/{requirements} "
+        "--target ${LAMBDA_TASK_ROOT}\n"
+        "COPY . ${LAMBDA_TASK_ROOT}/\n"
+        f'CMD ["{handler}"]\n'
     )
+    why = (
+        "a dependency has no wheel for the target, so it must be built in the runtime's image"
+        if _no_wheel(facts)
+        else f"the package would unzip to {mib(size.unzipped)}"
+        if size
+        else "the package is too large for a zip"
+    )
+    arch_flag = "linux/arm64" if arch == "arm64" else "linux/amd64"
+    return Plan(
+        "container",
+        zipped_bytes=size.zipped if size else None,
+        unzipped_bytes=size.unzipped if size else None,
+        commands=(
+            f"docker build --platform {arch_flag} -t {facts.function.name} {facts.path}",
+            f"# {facts.path}/Dockerfile\n{dockerfile}",
+            '# in the IaC: package_type = "Image" (PackageType: Image) with the image URI',
+        ),
+        distributions=needed,
+        reason=f"{why}; an image may be up to 10 GiB",
+    )
+
+
+def _nothing_reason(facts: FunctionFacts) -> str:
+    runtime_names = [
+        r.name
+        for r in facts.installed_requirements
+        if r.direct and facts.shipped(r.normalized) is not None
+    ]
+    if not runtime_names:
+        return "the runtime provides every third-party module the code imports"
+    names = ", ".join(runtime_names)
+    return (
+        f"the runtime provides every third-party module the code imports ({names} included; "
+        "its version floats with AWS's managed runtime updates)"
+    )
+
+
+def _sized(size: SizeEstimate | None) -> str:
+    if size is None:
+        return ""
+    return f" (about {mib(size.zipped)} zipped, {mib(size.unzipped)} unzipped)"
+
+
+def _no_wheel(facts: FunctionFacts) -> bool:
+    resolution = facts.resolution
+    return bool(resolution and any(d.no_wheel for d in resolution.dists))
+
+
+def _normalized(facts: FunctionFacts, names: tuple[str, ...]) -> set[str]:
+    resolution = facts.resolution
+    found = {d.normalized for d in resolution.dists if d.name in names} if resolution else set()
+    return found or {n.lower().replace("_", "-") for n in names}
 
 
 def _layer_of(facts: FunctionFacts, requirement: Requirement) -> str | None:
@@ -94,7 +228,7 @@ def _undeclared(facts: FunctionFacts) -> tuple[str, ...]:
     for ref in facts.third_party_imports():
         if ref.optional or facts.runtime.removed_module(ref.module) is not None:
             continue
-        if facts.modules.provider(ref.module) is None:
+        if facts.modules.provider(ref.module) is None and not facts.modules.transitive(ref.module):
             names[candidates_for(ref.module)[0]] = None
     return tuple(names)
 

@@ -5,12 +5,15 @@ from lambdalint.checks import (
     handler_not_found,
     layer_limit,
     missing_dependency,
+    no_compatible_wheel,
     parse_error,
     removed_stdlib_module,
     requirements_not_installed,
     runtime_provided,
     runtime_version_mismatch,
+    size_limit,
     syntax_incompatible,
+    transitive_import,
     unused_requirement,
 )
 from lambdalint.checks.base import FunctionFacts, Rule
@@ -19,6 +22,7 @@ RULES: tuple[Rule, ...] = (
     missing_dependency.RULE,
     requirements_not_installed.RULE,
     unused_requirement.RULE,
+    transitive_import.RULE,
     runtime_provided.RULE,
     runtime_version_mismatch.RULE,
     removed_stdlib_module.RULE,
@@ -26,6 +30,8 @@ RULES: tuple[Rule, ...] = (
     deprecated_runtime.RULE,
     handler_not_found.RULE,
     layer_limit.RULE,
+    no_compatible_wheel.RULE,
+    size_limit.RULE,
     parse_error.RULE,
 )
 

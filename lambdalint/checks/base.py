@@ -7,9 +7,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
-
 from lambdalint.model import (
     Finding,
     Function,
@@ -21,6 +18,7 @@ from lambdalint.model import (
 )
 from lambdalint.read.imports import CodeScan
 from lambdalint.resolve.mapping import ModuleMap
+from lambdalint.resolve.resolution import Resolution
 from lambdalint.resolve.target import Target
 from lambdalint.runtime.model import Observation, Preinstalled, Runtime
 
@@ -43,6 +41,7 @@ class FunctionFacts:
     read_errors: tuple[Finding, ...] = ()
     unknown_layers: tuple[str, ...] = ()
     package_imports: tuple[ImportRef, ...] | None = None
+    resolution: Resolution | None = None
 
     @property
     def shipped_imports(self) -> tuple[ImportRef, ...]:
@@ -115,11 +114,3 @@ class Rule:
             location=location,
             function=facts.function.name,
         )
-
-
-def satisfies(specifier: str, version: str) -> bool | None:
-    """Whether ``version`` meets ``specifier``; None when either cannot be parsed."""
-    try:
-        return SpecifierSet(specifier).contains(Version(version), prereleases=True)
-    except (InvalidSpecifier, InvalidVersion):
-        return None

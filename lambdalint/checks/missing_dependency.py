@@ -16,6 +16,8 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         if ref.optional or facts.runtime.removed_module(ref.module) is not None:
             continue  # optional imports are guarded; removed stdlib has its own rule
         provider = facts.modules.provider(ref.module)
+        if provider is None and facts.modules.transitive(ref.module) is not None:
+            continue  # installed as a dependency of a requirement: transitive-import says so
         if provider is None:
             yield _missing(rule, facts, ref, _why_absent(facts, ref))
         elif (

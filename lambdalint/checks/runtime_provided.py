@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdalint.checks.base import FunctionFacts, Rule, satisfies
+from lambdalint.checks.base import FunctionFacts, Rule
+from lambdalint.checks.satisfy import satisfies
 from lambdalint.model import Finding, Requirement, Severity
+from lambdalint.resolve.sizes import mib
 from lambdalint.runtime.model import Preinstalled
 
 SDK_SET = ("boto3", "botocore", "s3transfer")
@@ -35,7 +37,8 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         else:
             message = (
                 f"{shipped.name} is preinstalled in {runtime.name} ({seen}); installing it "
-                "again ships a second copy that shadows the runtime's"
+                f"again ships a second copy{_cost(facts, requirement.normalized)} that shadows "
+                "the runtime's"
             )
             fix = _bundle_fix(shipped.name)
         yield rule.finding(facts, requirement.location, message, fix)
@@ -61,6 +64,14 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             )
         else:
             yield rule.finding(facts, dist.location, message, _bundle_fix(shipped.name))
+
+
+def _cost(facts: FunctionFacts, normalized: str) -> str:
+    """`` (+12.3 MiB unzipped)`` when the resolved wheel is known."""
+    resolved = facts.resolution.dist(normalized) if facts.resolution else None
+    if resolved is None or resolved.wheel is None:
+        return ""
+    return f" (+{mib(resolved.wheel.unzipped)} unzipped)"
 
 
 def observed(facts: FunctionFacts, shipped: Preinstalled) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lambdalint.checks.base import FunctionFacts, Rule, satisfies
+from lambdalint.checks.base import FunctionFacts, Rule
+from lambdalint.checks.satisfy import satisfies
 from lambdalint.model import Finding, Severity
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from lambdalint.model import Finding, FunctionReport, Report, Severity
+from lambdalint.report.plan import plan_lines
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -32,9 +33,7 @@ def _function(report: FunctionReport, *, colour: bool) -> list[str]:
         head += f", handler {fn.handler}"
     lines = [_paint(head, "1", colour=colour)]
     lines.extend(_finding(f, colour=colour) for f in report.findings)
-    plan = report.plan
-    lines.append(f"  plan: {plan.strategy} — {plan.reason}")
-    lines.extend(f"    $ {command}" for command in plan.commands)
+    lines.extend(plan_lines(report.plan))
     lines.append("")
     return lines
 

@@ -18,6 +18,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 
 from lambdalint.model import Requirement, VendoredDist
 from lambdalint.read.layers import LayerContents
+from lambdalint.resolve.resolution import Resolution, ResolvedDist
 from lambdalint.runtime.model import Runtime, restored_by
 
 
@@ -98,11 +99,18 @@ class ModuleMap:
         vendored: tuple[VendoredDist, ...],
         requirements: tuple[Requirement, ...],
         layers: tuple[LayerContents, ...] = (),
+        resolution: Resolution | None = None,
     ) -> None:
         self._runtime = runtime
         self._vendored = vendored
         self._requirements = _by_name(requirements)
         self._layers = [(layer, _by_name(layer.requirements)) for layer in layers]
+        self._resolution = resolution
+
+    @property
+    def layer_contents(self) -> tuple[LayerContents, ...]:
+        """The repository layers this function attaches, as read."""
+        return tuple(layer for layer, _requirements in self._layers)
 
     def provider(self, module: str) -> Provider | None:
         """Who provides ``module`` (dotted); None when nothing in reach does."""
@@ -137,7 +145,18 @@ class ModuleMap:
         """The declared requirement that provides ``module``, by name or by the fallback table."""
         return self._match(module, self._requirements)
 
+    def transitive(self, module: str) -> ResolvedDist | None:
+        """The resolved dependency (not a direct requirement) whose wheel provides ``module``."""
+        if self._resolution is None:
+            return None
+        dist = self._resolution.by_module.get(module.split(".", 1)[0])
+        return dist if dist is not None and not dist.direct else None
+
     def _match(self, module: str, requirements: dict[str, Requirement]) -> Requirement | None:
+        if self._resolution is not None and requirements is self._requirements:
+            resolved = self._resolution.by_module.get(module.split(".", 1)[0])
+            if resolved is not None and resolved.normalized in requirements:
+                return requirements[resolved.normalized]  # exact: the wheel's own file list
         for name in _name_candidates(module):
             if name in requirements:
                 return requirements[name]
@@ -152,7 +171,14 @@ class ModuleMap:
         return None
 
     def modules_of(self, requirement: Requirement) -> tuple[str, ...]:
-        """Import names ``requirement`` provides: vendored metadata, runtime data, else guesses."""
+        """Import names ``requirement`` provides, best evidence first.
+
+        The resolved wheel's files, vendored metadata, runtime data, then guesses from the
+        name and the fallback table.
+        """
+        resolved = self._resolution.dist(requirement.normalized) if self._resolution else None
+        if resolved is not None and resolved.wheel is not None and resolved.wheel.modules:
+            return resolved.wheel.modules
         for dist in self._vendored:
             if dist.normalized == requirement.normalized and dist.modules:
                 return dist.modules

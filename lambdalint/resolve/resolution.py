@@ -1,0 +1,231 @@
+"""What would really be installed for the target: distributions, wheels, sizes, edges.
+
+uv resolves for the target's Python, glibc and architecture (markers evaluated for the
+target, never the host); each chosen wheel is then read from its zip central directory. Both
+steps are cached, so a warm run on unchanged requirements makes no network request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from packaging.markers import InvalidMarker
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement as Pep508
+from packaging.utils import canonicalize_name
+
+from lambdalint.model import Requirement
+from lambdalint.resolve.cache import Cache
+from lambdalint.resolve.indexes import IndexConfig
+from lambdalint.resolve.target import Target
+from lambdalint.resolve.uv import (
+    Lock,
+    LockedPackage,
+    ResolutionError,
+    UvNotFoundError,
+    choose_wheel,
+    compile_lock,
+)
+from lambdalint.resolve.wheels import WheelError, WheelFacts, wheel_facts
+
+_FETCHERS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedDist:
+    """One distribution the install would contain, with its wheel when one fits the target."""
+
+    name: str
+    normalized: str
+    version: str
+    wheel: WheelFacts | None
+    wheel_url: str | None
+    no_wheel: bool
+    other_wheels: tuple[str, ...]
+    has_sdist: bool
+    direct: bool
+    parents: tuple[str, ...]
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The resolved install for one function, or why there is none."""
+
+    dists: tuple[ResolvedDist, ...] = ()
+    error: str | None = None
+    blamed: tuple[str, ...] = ()
+    note: str | None = None
+    by_module: dict[str, ResolvedDist] = field(default_factory=dict, compare=False)
+
+    @property
+    def complete(self) -> bool:
+        """Every distribution has wheel facts, so sizes and modules are exact."""
+        return not self.error and not self.note and all(d.wheel for d in self.dists)
+
+    def dist(self, normalized: str) -> ResolvedDist | None:
+        """The resolved distribution of that (normalized) name."""
+        return next((d for d in self.dists if d.normalized == normalized), None)
+
+    def chain(self, dist: ResolvedDist) -> list[str]:
+        """Names from a direct requirement down to ``dist`` (``["fastapi", "starlette"]``)."""
+        path = [dist.name]
+        seen = {dist.normalized}
+        current = dist
+        while not current.direct and current.parents:
+            parent = self.dist(current.parents[0])
+            if parent is None or parent.normalized in seen:
+                break
+            path.insert(0, parent.name)
+            seen.add(parent.normalized)
+            current = parent
+        return path
+
+
+def requirement_lines(requirements: Iterable[Requirement], target: Target) -> list[str]:
+    """PEP 508 lines for the resolver: what applies on the target; local paths cannot be."""
+    lines = []
+    for r in requirements:
+        if r.constraint or not target.applies(r.marker) or r.editable:
+            continue
+        extras = f"[{','.join(r.extras)}]" if r.extras else ""
+        if r.url:
+            if r.url.startswith(("http://", "https://", "git+")):
+                lines.append(f"{r.name}{extras} @ {r.url}")
+            continue
+        lines.append(f"{r.name}{extras}{r.specifier}")
+    return sorted(set(lines))
+
+
+@dataclass
+class Resolver:
+    """Resolves requirement sets for targets within one run; identical sets resolve once."""
+
+    index: IndexConfig
+    cache: Cache
+    _done: dict[tuple[str, ...], Resolution] = field(default_factory=dict)
+
+    def resolve(
+        self, requirements: tuple[Requirement, ...], target: Target, glibc: tuple[int, int]
+    ) -> Resolution:
+        """The resolution for these requirements on this target."""
+        lines = requirement_lines(requirements, target)
+        direct = sorted(r.normalized for r in requirements if r.direct and not r.constraint)
+        key = (*lines, "|", *direct, str(target), str(glibc))
+        if key not in self._done:
+            self._done[key] = resolve(requirements, target, glibc, self.index, self.cache)
+        return self._done[key]
+
+
+def resolve(
+    requirements: tuple[Requirement, ...],
+    target: Target,
+    glibc: tuple[int, int],
+    index: IndexConfig,
+    cache: Cache,
+) -> Resolution:
+    """Resolve the function's requirements for the target and read every chosen wheel."""
+    lines = requirement_lines(requirements, target)
+    if not lines:
+        return Resolution()
+    text = "\n".join(lines) + "\n"
+    key = cache.key_for(
+        text, str(target.python_version), str(glibc), target.architecture, index.fingerprint()
+    )
+    cached = cache.get_json("lock", key)
+    if cached is not None:
+        lock = Lock.from_json(cached)
+    elif cache.offline:
+        return Resolution(note="offline and not in the cache: dependencies were not resolved")
+    else:
+        try:
+            lock = compile_lock(text, target.python_version, glibc, target.architecture, index)
+        except ResolutionError as error:
+            if not error.packages and _unreachable(error.message):
+                return Resolution(note=f"the package index could not be reached: {error}")
+            return Resolution(error=str(error), blamed=error.packages)
+        except UvNotFoundError as error:
+            return Resolution(note=str(error))
+        cache.put_json("lock", key, lock.to_json())
+    direct = {r.normalized for r in requirements if r.direct and not r.constraint}
+    return _read_wheels(lock, direct, target, glibc, cache)
+
+
+_NETWORK_WORDS = (
+    "failed to fetch",
+    "error sending request",
+    "dns error",
+    "timed out",
+    "connection refused",
+    "could not connect",
+    "network",
+    "tcp connect error",
+)
+
+
+def _unreachable(message: str) -> bool:
+    """Whether uv failed to reach the index (not a verdict on the requirements)."""
+    lowered = message.lower()
+    return any(word in lowered for word in _NETWORK_WORDS)
+
+
+def _read_wheels(
+    lock: Lock, direct: set[str], target: Target, glibc: tuple[int, int], cache: Cache
+) -> Resolution:
+    chosen = {
+        p.normalized: choose_wheel(p, target.python_version, glibc, target.architecture)
+        for p in lock.packages
+    }
+
+    def facts(package: LockedPackage) -> tuple[WheelFacts | None, str | None]:
+        wheel = chosen[package.normalized]
+        if wheel is None:
+            return None, None
+        try:
+            return wheel_facts(wheel.url, size=wheel.size, sha256=wheel.sha256, cache=cache), None
+        except WheelError as error:
+            return None, str(error)
+
+    with ThreadPoolExecutor(max_workers=_FETCHERS) as pool:
+        results = dict(zip(lock.packages, pool.map(facts, lock.packages), strict=True))
+    parents = _parents(results, target)
+    dists = []
+    for package, (wheel, problem) in results.items():
+        picked = chosen[package.normalized]
+        dists.append(
+            ResolvedDist(
+                name=package.name,
+                normalized=package.normalized,
+                version=package.version,
+                wheel=wheel,
+                wheel_url=picked.url if picked else None,
+                no_wheel=picked is None,
+                other_wheels=tuple(w.filename for w in package.wheels),
+                has_sdist=package.sdist is not None,
+                direct=package.normalized in direct,
+                parents=tuple(sorted(parents.get(package.normalized, ()))),
+                problem=problem,
+            )
+        )
+    by_module = {m.split(".")[0]: d for d in dists if d.wheel for m in d.wheel.modules}
+    return Resolution(dists=tuple(sorted(dists, key=lambda d: d.normalized)), by_module=by_module)
+
+
+def _parents(
+    results: dict[LockedPackage, tuple[WheelFacts | None, str | None]], target: Target
+) -> dict[str, set[str]]:
+    """Who requires whom, from each wheel's Requires-Dist evaluated for the target."""
+    found: dict[str, set[str]] = {}
+    environment = target.environment()
+    for package, (wheel, _problem) in results.items():
+        for line in wheel.requires_dist if wheel else ():
+            try:
+                requirement = Pep508(line)
+                if requirement.marker and not requirement.marker.evaluate(environment):
+                    continue
+            except (InvalidRequirement, InvalidMarker):
+                continue
+            found.setdefault(canonicalize_name(requirement.name), set()).add(package.normalized)
+    return found

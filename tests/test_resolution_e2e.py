@@ -1,0 +1,223 @@
+"""Resolution end to end through the real CLI, against a local index of wheels the tests build.
+
+Covers the rules that need resolved wheels (transitive-import, no-compatible-wheel,
+size-limit), exact sizes in the plan checked against a real ``pip install --target`` of the
+printed command, and a warm re-run that makes no request at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from wheelhouse import build_wheel
+
+pytest_plugins = ("local_index",)
+
+TODAY = "2026-12-04"
+X86 = "cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64"
+ARM = "cp312-cp312-manylinux_2_17_aarch64.manylinux2014_aarch64"
+
+
+def run(repo: Path, index_url: str, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as a user runs it, with the local index as the only index."""
+    env = {
+        **os.environ,
+        "LAMBDALINT_TODAY": TODAY,
+        "LAMBDALINT_CACHE_DIR": str(cache),
+        "UV_INDEX_URL": index_url,
+        "PIP_CONFIG_FILE": os.devnull,
+        "UV_CACHE_DIR": str(cache / "uv"),
+    }
+    env.pop("LAMBDALINT_OFFLINE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "lambdalint", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path, local_index):
+    """A function repo whose requirements resolve only against the local index."""
+    wheels = tmp_path / "wheels"
+    for path in (
+        build_wheel(wheels, "webkit", "1.2.0", requires=["httpcore>=1"]),
+        build_wheel(wheels, "httpcore", "1.0.4"),
+        build_wheel(
+            wheels,
+            "fastnum",
+            "2.0.0",
+            tag=X86,
+            files={
+                "fastnum/__init__.py": "",
+                "fastnum/_core.cpython-312-x86_64-linux-gnu.so": b"\x7fELF" * 4096,
+            },
+        ),
+        build_wheel(
+            wheels,
+            "fastnum",
+            "2.0.0",
+            tag=ARM,
+            files={
+                "fastnum/__init__.py": "",
+                "fastnum/_core.cpython-312-aarch64-linux-gnu.so": b"\x7fELF" * 4096,
+            },
+        ),
+        build_wheel(wheels, "x86only", "1.0.0", tag=X86),
+    ):
+        local_index.add(path)
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    fn = root / "fn"
+    fn.mkdir()
+    (fn / "app.py").write_text(
+        "import webkit\nimport httpcore\nimport fastnum\n\n\ndef handler(event, context):\n"
+        "    return webkit, httpcore, fastnum\n"
+    )
+    (fn / "requirements.txt").write_text("webkit==1.2.0\nfastnum==2.0.0\n")
+    return root
+
+
+def findings(result: subprocess.CompletedProcess[str]) -> list[tuple[str, str]]:
+    """(rule, file) of every finding in a JSON report."""
+    data = json.loads(result.stdout)
+    return [(f["rule"], f["file"]) for fn in data["functions"] for f in fn["findings"]]
+
+
+def test_transitive_import_names_the_chain(repo, local_index, tmp_path):
+    """An import served only by a dependency of a requirement is reported with its chain."""
+    result = run(
+        repo,
+        local_index.url,
+        tmp_path / "cache",
+        "check",
+        "--runtime",
+        "python3.12",
+        "--format",
+        "json",
+    )
+    data = json.loads(result.stdout)
+    [finding] = data["functions"][0]["findings"]
+    assert finding["rule"] == "transitive-import"
+    assert "webkit -> httpcore" in finding["message"]
+    assert finding["line"] == 2
+
+
+def test_plan_sizes_match_a_real_install_of_the_printed_command(repo, local_index, tmp_path):
+    """The plan's unzipped estimate equals what the printed pip command really installs."""
+    result = run(
+        repo,
+        local_index.url,
+        tmp_path / "cache",
+        "plan",
+        "--runtime",
+        "python3.12",
+        "--arch",
+        "arm64",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)["functions"][0]["plan"]
+    assert plan["strategy"] == "zip"
+    assert sorted(plan["distributions"]) == ["fastnum", "httpcore", "webkit"]
+    command = shlex.split(plan["commands"][0])
+    target = tmp_path / "build"
+    command[command.index("build/")] = str(target)
+    env = {**os.environ, "PIP_INDEX_URL": local_index.url, "PIP_CONFIG_FILE": os.devnull}
+    install = subprocess.run(
+        [sys.executable, "-m", *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert install.returncode == 0, install.stderr
+    assert (target / "fastnum" / "_core.cpython-312-aarch64-linux-gnu.so").exists()
+    installed = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    code = sum(p.stat().st_size for p in (repo / "fn").rglob("*") if p.is_file())
+    deps_estimate = plan["unzipped_bytes"] - code
+    # pip adds INSTALLER/REQUESTED files and rewrites RECORD: a few hundred bytes per wheel.
+    assert abs(installed - deps_estimate) <= 0.02 * installed + 2048
+
+
+def test_warm_run_makes_no_request(repo, local_index, tmp_path):
+    """A second run on unchanged requirements is answered from the cache alone."""
+    cache = tmp_path / "cache"
+    first = run(
+        repo, local_index.url, cache, "check", "--runtime", "python3.12", "--format", "json"
+    )
+    assert first.returncode in (0, 1), first.stderr
+    seen = len(local_index.requests)
+    assert seen > 0
+    second = run(
+        repo, local_index.url, cache, "check", "--runtime", "python3.12", "--format", "json"
+    )
+    assert second.stdout == first.stdout
+    assert len(local_index.requests) == seen
+
+
+def test_no_compatible_wheel_says_which_wheels_exist(repo, local_index, tmp_path):
+    """A project with only x86_64 wheels cannot ship to an arm64 function."""
+    (repo / "fn" / "requirements.txt").write_text("webkit==1.2.0\nx86only==1.0.0\n")
+    result = run(
+        repo,
+        local_index.url,
+        tmp_path / "cache",
+        "check",
+        "--runtime",
+        "python3.12",
+        "--arch",
+        "arm64",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 1
+    rules = [rule for rule, _file in findings(result)]
+    assert "no-compatible-wheel" in rules
+    message = next(
+        f["message"]
+        for fn in json.loads(result.stdout)["functions"]
+        for f in fn["findings"]
+        if f["rule"] == "no-compatible-wheel"
+    )
+    assert "x86only" in message
+
+
+def test_size_limit_on_a_huge_dependency(repo, local_index, tmp_path):
+    """A wheel that unzips past 250 MiB makes the function too big and the plan a container."""
+    big = tmp_path / "big.whl.d"
+    path = build_wheel(big, "hugedata", "1.0.0", files={"hugedata/__init__.py": ""})
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("hugedata/blob.bin", b"\0" * (260 * 1024 * 1024))
+    local_index.add(path)
+    (repo / "fn" / "requirements.txt").write_text("hugedata==1.0.0\n")
+    (repo / "fn" / "app.py").write_text("import hugedata\n")
+    result = run(
+        repo,
+        local_index.url,
+        tmp_path / "cache",
+        "check",
+        "--runtime",
+        "python3.12",
+        "--format",
+        "json",
+    )
+    data = json.loads(result.stdout)
+    assert ("size-limit", "fn") in [
+        (f["rule"], f["file"]) for f in data["functions"][0]["findings"]
+    ]
+    assert data["functions"][0]["plan"]["strategy"] == "container"
+    assert data["functions"][0]["plan"]["unzipped_bytes"] > 260 * 1024 * 1024
