@@ -26,7 +26,7 @@ from lambdalint.read.requirements import (
     read_requirements,
 )
 from lambdalint.read.vendored import VendoredScan, scan_vendored
-from lambdalint.recommend import plan
+from lambdalint.recommend import plan, shared_layers
 from lambdalint.resolve.cache import Cache
 from lambdalint.resolve.indexes import index_config
 from lambdalint.resolve.managed_layers import ManagedLayer, layer_for_arn
@@ -80,6 +80,7 @@ def run(paths: Sequence[Path], config: Config, today: datetime.date | None = Non
         )
         for fn in functions
     ]
+    reports = shared_layers(reports)
     if not functions:
         notes.append("no Lambda function found (IaC, a handler file or a requirements file)")
     slugs = {rule.slug for rule in rules}

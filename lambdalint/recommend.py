@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from lambdalint.checks.base import FunctionFacts
-from lambdalint.model import PackageType, Plan, Requirement
+from lambdalint.model import FunctionReport, PackageType, Plan, Requirement
 from lambdalint.resolve.managed_layers import covering
 from lambdalint.resolve.mapping import ProvidedBy, candidates_for
 from lambdalint.resolve.sizes import UNZIPPED_LIMIT, SizeEstimate, estimate, mib, shipped_dists
+
+_SHARED_LAYER_MIN = 2
 
 
 def platform_tags(glibc: tuple[int, int], architecture: str) -> tuple[str, ...]:
@@ -85,16 +87,62 @@ def _choose(facts: FunctionFacts, size: SizeEstimate | None) -> Plan:  # noqa: P
     )
 
 
+def shared_layers(reports: list[FunctionReport]) -> list[FunctionReport]:
+    """Functions that would vendor the same dependencies get one layer instead of N copies."""
+    groups: dict[tuple[str, str, str, tuple[str, ...]], list[int]] = {}
+    for index, report in enumerate(reports):
+        fn, chosen = report.function, report.plan
+        if chosen.strategy == "zip" and chosen.commands and chosen.distributions:
+            key = (
+                fn.runtime or "",
+                fn.architecture,
+                fn.package_type.value,
+                tuple(sorted(chosen.distributions)),
+            )
+            groups.setdefault(key, []).append(index)
+    result = list(reports)
+    for (runtime, arch, _kind, dists), members in groups.items():
+        if len(members) < _SHARED_LAYER_MIN:
+            continue
+        names = ", ".join(reports[i].function.name for i in members)
+        install = (
+            reports[members[0]]
+            .plan.commands[0]
+            .replace("--target build/", "--target layer/python/")
+        )
+        for i in members:
+            old = reports[i].plan
+            result[i] = replace(
+                reports[i],
+                plan=replace(
+                    old,
+                    strategy="layer",
+                    commands=(
+                        install,
+                        "cd layer && zip -qr ../deps-layer.zip python",
+                        f"# attach deps-layer.zip as a layer ({runtime}, {arch}) to: {names}",
+                    ),
+                    reason=f"{len(members)} functions ({names}) ship the same {len(dists)} "
+                    "distribution(s); one layer keeps each function zip small",
+                ),
+            )
+    return result
+
+
 def _zip_commands(
     facts: FunctionFacts,
     declared: list[Requirement],
     undeclared: tuple[str, ...],
     size: SizeEstimate | None,
 ) -> tuple[str, ...]:
-    """A ``pip install --target`` for the target (never the host), then the zip."""
+    """``pip install --target`` for the target (never the host), then the zip.
+
+    With a resolution the exact pinned set installs with ``--no-deps`` (runtime packages
+    left out); imports nobody declared yet install by name, with their dependencies.
+    """
+    installs: list[list[str]] = []
     if size is not None and facts.resolution:
-        pins = [f"'{d.name}=={d.version}'" for d in shipped_dists(facts)]
-        sources = ["--no-deps", *pins]  # exactly the resolved set, runtime packages left out
+        installs.append(["--no-deps", *(f"'{d.name}=={d.version}'" for d in shipped_dists(facts))])
     else:
         files = [f for f in facts.requirement_files if f.endswith((".txt", ".in"))]
         direct_runtime = [
@@ -102,22 +150,26 @@ def _zip_commands(
             for r in facts.installed_requirements
             if r.direct and facts.shipped(r.normalized) is not None
         ]
-        sources = (
-            [f"-r {files[0]}"]
-            if files and not direct_runtime
-            else [f"'{_pep508(r)}'" for r in declared]
-        )
-        sources += [f"'{name}'" for name in undeclared]
+        if files and not direct_runtime:
+            installs.append([f"-r {files[0]}"])
+        elif declared:
+            installs.append([f"'{_pep508(r)}'" for r in declared])
+    if undeclared:
+        installs.append([f"'{name}'" for name in undeclared])
     major, minor = facts.runtime.python_version
     platforms = " ".join(
         f"--platform {tag}" for tag in platform_tags(facts.runtime.glibc, facts.target.architecture)
     )
-    install = (
-        f"pip install {' '.join(sources)} --target build/ {platforms} --implementation cp "
-        f"--python-version {major}.{minor} --only-binary=:all: --no-compile"
+    target = (
+        f"--target build/ {platforms} --implementation cp --python-version {major}.{minor} "
+        "--only-binary=:all: --no-compile"
     )
     return (
-        install,
+        *(
+            f"pip install {' '.join(sources)} {target}"
+            for sources in installs
+            if sources != ["--no-deps"]
+        ),
         f"cp -r {facts.path}/. build/",
         "cd build && zip -qr ../function.zip .",
     )
@@ -129,17 +181,27 @@ def _zip_reason(
     undeclared: tuple[str, ...],
     size: SizeEstimate | None,
 ) -> str:
-    reason = f"{len(needed)} distribution(s) are not in the runtime and must ship in the zip"
+    reason = f"{len(needed)} distribution(s) must ship in the zip"
     reason += _sized(size)
     if undeclared:
         reason += f"; not declared yet: {', '.join(undeclared)}"
-    left = [
-        r.name
+        if size is not None:
+            reason += " (not in the sizes)"
+    shipped = {d.normalized for d in shipped_dists(facts)}
+    runtime_direct = [
+        r
         for r in facts.installed_requirements
         if r.direct and facts.shipped(r.normalized) is not None
     ]
+    left = [r.name for r in runtime_direct if r.normalized not in shipped]
+    pinned = [f"{r.name}{r.specifier}" for r in runtime_direct if r.normalized in shipped]
     if left:
         reason += f"; left to the runtime: {', '.join(left)}"
+    if pinned:
+        reason += (
+            f"; vendored although the runtime has it, because the runtime's version "
+            f"does not meet {', '.join(pinned)}"
+        )
     if size is None and facts.resolution is not None and facts.resolution.note:
         reason += f" (sizes unknown: {facts.resolution.note})"
     return reason
@@ -199,7 +261,12 @@ def _nothing_reason(facts: FunctionFacts) -> str:
 def _sized(size: SizeEstimate | None) -> str:
     if size is None:
         return ""
-    return f" (about {mib(size.zipped)} zipped, {mib(size.unzipped)} unzipped)"
+    notes = []
+    if size.slim_savings:
+        notes.append(f"{mib(size.slim_savings)} of it is tests and caches a slim build drops")
+    if size.unread:
+        notes.append(f"sizes incomplete, could not read {'; '.join(size.unread)}")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def _no_wheel(facts: FunctionFacts) -> bool:

@@ -254,3 +254,18 @@ def test_inline_template_code_is_analysed_at_template_lines(tmp_path):
     assert [(f.rule, f.location.file, f.location.line) for f in function.findings] == [
         ("missing-dependency", "template.yaml", 12)
     ]
+
+
+def test_functions_shipping_the_same_dependencies_share_a_layer(tmp_path, monkeypatch):
+    """Two zip functions that would vendor the same set get one layer plan."""
+    monkeypatch.setenv("LAMBDALINT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / ".git").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "handler.py").write_text("import requests\n")
+        (tmp_path / name / "requirements.txt").write_text("requests==2.32.3\n")
+    report = run([tmp_path], Config(runtime="python3.12", offline=True), today=TODAY)
+    plans = {fr.function.name: fr.plan for fr in report.functions}
+    assert {p.strategy for p in plans.values()} == {"layer"}
+    assert "--target layer/python/" in plans["a"].commands[0]
+    assert "2 functions (a, b)" in plans["b"].reason

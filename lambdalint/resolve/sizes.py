@@ -42,6 +42,7 @@ class SizeEstimate:
     shipped: tuple[str, ...]
     complete: bool
     slim_savings: int
+    unread: tuple[str, ...] = ()
 
     @property
     def zipped(self) -> int:
@@ -100,6 +101,7 @@ def estimate(facts: FunctionFacts) -> SizeEstimate | None:
         shipped=tuple(d.name for d in dists),
         complete=len(wheels) == len(dists),
         slim_savings=sum(w.tests_bytes + w.pycache_bytes for w in wheels),
+        unread=tuple(f"{d.name}: {d.problem}" for d in dists if d.wheel is None and d.problem),
     )
 
 
