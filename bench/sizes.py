@@ -29,9 +29,13 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
+from lambdalint.recommend import platform_tags
+from lambdalint.resolve.cache import LAYOUT
 from lambdalint.resolve.indexes import index_config
 from lambdalint.resolve.uv import python_platform, uv_binary
-from lambdalint.runtime.model import load_runtime
+from lambdalint.runtime.model import Runtime, load_runtime
 
 MiB = 1024 * 1024
 TIMEOUT = 900
@@ -134,8 +138,32 @@ def pins(install_command: str) -> dict[str, str]:
     for word in shlex.split(install_command):
         name, sep, version = word.partition("==")
         if sep and not word.startswith("-"):
-            found[name.lower()] = version
+            found[canonicalize_name(name)] = version
     return found
+
+
+def zip_command(
+    plan: dict[str, Any], cache: Path, runtime: Runtime, architecture: str, pip: dict[str, str]
+) -> tuple[str, str]:
+    """The pip command a ``zip`` plan would print, for plans that print none (managed-layer).
+
+    Versions come from the lock lambdalint cached for this run (one function, one target),
+    else from pip's own resolution.
+    """
+    locks = list((cache / LAYOUT / "lock").glob("*/*.json"))
+    versions, source = dict(pip), "pip pins"
+    if len(locks) == 1:
+        packages = json.loads(locks[0].read_text(encoding="utf-8"))["packages"]
+        versions = {p["normalized"]: p["version"] for p in packages}
+        source = "lambdalint lock"
+    names = [canonicalize_name(name) for name in plan["distributions"]]
+    pinned = " ".join(f"'{name}=={versions[name]}'" for name in names)
+    platforms = " ".join(f"--platform {t}" for t in platform_tags(runtime.glibc, architecture))
+    command = (
+        f"pip install --no-deps {pinned} --target build/ {platforms} --implementation cp "
+        f"--python-version {runtime.python} --only-binary=:all: --no-compile"
+    )
+    return command, source
 
 
 def calibrate(name: str, target: str, folder: Path) -> dict[str, Any]:
@@ -174,20 +202,23 @@ def calibrate(name: str, target: str, folder: Path) -> dict[str, Any]:
     dry_run += ["--implementation", "cp", "--quiet", "-r", "requirements.txt"]
     times["pip_cold"], times["pip_warm"], _ = cold_warm(dry_run, env, code)
     resolved = {
-        item["metadata"]["name"].lower(): item["metadata"]["version"]
+        canonicalize_name(item["metadata"]["name"]): item["metadata"]["version"]
         for item in json.loads(report.read_text(encoding="utf-8"))["install"]
     }
 
     build = folder / "build"
-    words = shlex.split(plan["commands"][0])
-    if words[:2] != ["pip", "install"]:
-        raise RuntimeError(f"unexpected install command: {plan['commands'][0]}")
-    words = [str(build) if word == "build/" else word for word in words]
+    install = plan["commands"][0] if plan["commands"] else ""
+    result["install_from"] = "plan"
+    if not install.startswith("pip install "):  # e.g. managed-layer: the zip it would replace
+        install, result["install_from"] = zip_command(
+            plan, folder / "lambdalint-cache", runtime, architecture, resolved
+        )
+    words = [str(build) if word == "build/" else word for word in shlex.split(install)]
     times["build"], _ = run([sys.executable, "-m", "pip", *words[1:], "--quiet"], env, code)
     result |= measure(build, code, folder) | {"pip_written": pip_written(build)}
     shutil.rmtree(build)
 
-    planned = pins(plan["commands"][0])
+    planned = pins(install)
     provided = {p.normalized for p in runtime.preinstalled if p.confirmed}
     result["pin_differences"] = sorted(
         f"{dist}: plan {planned.get(dist, '-')}, pip {resolved.get(dist, '-')}"
@@ -199,7 +230,9 @@ def calibrate(name: str, target: str, folder: Path) -> dict[str, Any]:
     platform = python_platform(runtime.glibc, architecture)
     compile_command = [uv_binary(), "pip", "compile", "requirements.txt", *python]
     compile_command += ["--python-platform", platform, "--no-build", "--quiet", "--no-progress"]
-    compile_command += index_config().uv_args()
+    # The host interpreter, as lambdalint passes it: otherwise uv may spend seconds looking for
+    # a Python matching --python-version (pyenv shims, downloads), which is not resolution.
+    compile_command += [f"--python={sys.executable}", *index_config().uv_args()]
     times["uv_cold"], times["uv_warm"], _ = cold_warm(compile_command, uv_env, code)
     return result
 

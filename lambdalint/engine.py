@@ -191,8 +191,16 @@ def analyse(
         if key in known
     ) + tuple(_published(key, ml) for key in function.layers if (ml := layer_for_arn(key)))
     target = Target(runtime.python_version, arch)
+    lock_file = function.code_dir / "pylock.toml"
     resolution = (
-        resolver.resolve(requirements.requirements, target, runtime.glibc) if resolver else None
+        resolver.resolve(
+            requirements.requirements,
+            target,
+            runtime.glibc,
+            lock_file if lock_file.is_file() else None,
+        )
+        if resolver and function.inline_code is None
+        else None
     )
     function = replace(function, runtime=runtime.name, architecture=arch)
     if function.handler is None:

@@ -221,3 +221,34 @@ def test_size_limit_on_a_huge_dependency(repo, local_index, tmp_path):
     ]
     assert data["functions"][0]["plan"]["strategy"] == "container"
     assert data["functions"][0]["plan"]["unzipped_bytes"] > 260 * 1024 * 1024
+
+
+@pytest.mark.parametrize(("arch", "expected"), [("x86_64", []), ("arm64", ["no-compatible-wheel"])])
+def test_existing_pylock_is_verified_for_the_target(tmp_path, arch, expected):
+    """A project's pylock.toml is checked against the target instead of being re-resolved."""
+    wheels = tmp_path / "wheels"
+    pure = build_wheel(wheels, "webkit", "1.2.0")
+    native = build_wheel(wheels, "x86only", "1.0.0", tag=X86)
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "fn").mkdir()
+    (root / "fn" / "app.py").write_text("import webkit\nimport x86only\n")
+    (root / "fn" / "requirements.txt").write_text("webkit\nx86only\n")
+    (root / "fn" / "pylock.toml").write_text(
+        'lock-version = "1.0"\ncreated-by = "uv"\n'
+        f'[[packages]]\nname = "webkit"\nversion = "1.2.0"\nwheels = [{{ url = "{pure.as_uri()}" }}]\n'
+        f'[[packages]]\nname = "x86only"\nversion = "1.0.0"\nwheels = [{{ url = "{native.as_uri()}" }}]\n'
+    )
+    result = run(
+        root,
+        "http://127.0.0.1:9/unused/",
+        tmp_path / "cache",
+        "check",
+        "--runtime",
+        "python3.12",
+        "--arch",
+        arch,
+        "--format",
+        "json",
+    )
+    assert [rule for rule, _file in findings(result)] == expected

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from packaging.markers import InvalidMarker
 from packaging.requirements import InvalidRequirement
@@ -27,6 +28,7 @@ from lambdalint.resolve.uv import (
     UvNotFoundError,
     choose_wheel,
     compile_lock,
+    parse_pylock,
 )
 from lambdalint.resolve.wheels import WheelError, WheelFacts, wheel_facts
 
@@ -108,15 +110,46 @@ class Resolver:
     _done: dict[tuple[str, ...], Resolution] = field(default_factory=dict)
 
     def resolve(
-        self, requirements: tuple[Requirement, ...], target: Target, glibc: tuple[int, int]
+        self,
+        requirements: tuple[Requirement, ...],
+        target: Target,
+        glibc: tuple[int, int],
+        lock_file: Path | None = None,
     ) -> Resolution:
-        """The resolution for these requirements on this target."""
+        """The resolution for these requirements on this target (a lock file wins)."""
+        if lock_file is not None:
+            try:
+                text = lock_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                return Resolution(error=f"{lock_file.name} cannot be read: {error}")
+            return from_lock_file(text, requirements, target, glibc, self.cache)
         lines = requirement_lines(requirements, target)
         direct = sorted(r.normalized for r in requirements if r.direct and not r.constraint)
         key = (*lines, "|", *direct, str(target), str(glibc))
         if key not in self._done:
             self._done[key] = resolve(requirements, target, glibc, self.index, self.cache)
         return self._done[key]
+
+
+def from_lock_file(
+    text: str,
+    requirements: tuple[Requirement, ...],
+    target: Target,
+    glibc: tuple[int, int],
+    cache: Cache,
+) -> Resolution:
+    """A ``pylock.toml`` the project already has: verified for the target, not re-resolved.
+
+    Packages whose marker is false on the target are dropped; the rest must have a wheel
+    that fits the target (``no-compatible-wheel`` says which do not).
+    """
+    try:
+        lock = parse_pylock(text)
+    except (ValueError, KeyError, TypeError) as error:
+        return Resolution(error=f"pylock.toml cannot be read: {error}")
+    kept = tuple(p for p in lock.packages if target.applies(p.marker))
+    direct = {r.normalized for r in requirements if r.direct and not r.constraint}
+    return _read_wheels(Lock(kept), direct or {p.normalized for p in kept}, target, glibc, cache)
 
 
 def resolve(
