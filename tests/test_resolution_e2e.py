@@ -234,10 +234,14 @@ def test_existing_pylock_is_verified_for_the_target(tmp_path, arch, expected):
     (root / "fn").mkdir()
     (root / "fn" / "app.py").write_text("import webkit\nimport x86only\n")
     (root / "fn" / "requirements.txt").write_text("webkit\nx86only\n")
+    entries = [("webkit", "1.2.0", pure), ("x86only", "1.0.0", native)]
     (root / "fn" / "pylock.toml").write_text(
         'lock-version = "1.0"\ncreated-by = "uv"\n'
-        f'[[packages]]\nname = "webkit"\nversion = "1.2.0"\nwheels = [{{ url = "{pure.as_uri()}" }}]\n'
-        f'[[packages]]\nname = "x86only"\nversion = "1.0.0"\nwheels = [{{ url = "{native.as_uri()}" }}]\n'
+        + "".join(
+            f'[[packages]]\nname = "{name}"\nversion = "{version}"\n'
+            f'wheels = [{{ url = "{path.as_uri()}" }}]\n'
+            for name, version, path in entries
+        )
     )
     result = run(
         root,
