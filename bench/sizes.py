@@ -214,7 +214,14 @@ def calibrate(name: str, target: str, folder: Path) -> dict[str, Any]:
             plan, folder / "lambdalint-cache", runtime, architecture, resolved
         )
     words = [str(build) if word == "build/" else word for word in shlex.split(install)]
-    times["build"], _ = run([sys.executable, "-m", "pip", *words[1:], "--quiet"], env, code)
+    pip_install = [sys.executable, "-m", "pip", *words[1:], "--quiet"]
+    try:
+        times["build"], _ = run(pip_install, env, code)
+    except RuntimeError as error:  # pip < 24 checks Requires-Python against the host (#12216)
+        if "requires a different Python" not in str(error):
+            raise
+        result["build_note"] = "the command failed: " + str(error).rsplit(": ", 1)[-1]
+        times["build"], _ = run([*pip_install, "--ignore-requires-python"], env, code)
     result |= measure(build, code, folder) | {"pip_written": pip_written(build)}
     shutil.rmtree(build)
 
@@ -294,13 +301,20 @@ def summary(results: list[dict[str, Any]]) -> list[str]:
                 f"max {worst:.2f} % (target <= {goal:g} %: {verdict})"
             )
     for r in done:
-        written = r["pip_written"]
-        if written["bin_files"] or r["pin_differences"]:
-            lines.append(
-                f"- {r['set']} {r['target']}: pip wrote {written['bin_files']} file(s) in bin/ "
-                f"({written['bin_bytes']} B); resolution differences: "
-                f"{'; '.join(r['pin_differences']) or 'none'}"
+        notes = []
+        if r["install_from"] != "plan":
+            notes.append(f"no pip command in the plan: built from the {r['install_from']}")
+        if "build_note" in r:
+            notes.append(f"{r['build_note']}; built again with --ignore-requires-python")
+        if r["pip_written"]["bin_files"]:
+            notes.append(
+                f"pip wrote {r['pip_written']['bin_files']} script(s) in bin/ "
+                f"({r['pip_written']['bin_bytes']} B)"
             )
+        if r["pin_differences"]:
+            notes.append("pip --dry-run resolved " + "; ".join(r["pin_differences"]))
+        if notes:
+            lines.append(f"- {r['set']} {r['target']}: " + "; ".join(notes))
     return lines
 
 

@@ -15,7 +15,14 @@ from lambdalint.checks.base import FunctionFacts
 from lambdalint.model import FunctionReport, PackageType, Plan, Requirement
 from lambdalint.resolve.managed_layers import covering
 from lambdalint.resolve.mapping import ProvidedBy, candidates_for
-from lambdalint.resolve.sizes import UNZIPPED_LIMIT, SizeEstimate, estimate, mib, shipped_dists
+from lambdalint.resolve.sizes import (
+    UNZIPPED_LIMIT,
+    MiB,
+    SizeEstimate,
+    estimate,
+    mib,
+    shipped_dists,
+)
 
 _SHARED_LAYER_MIN = 2
 
@@ -66,11 +73,27 @@ def _choose(facts: FunctionFacts, size: SizeEstimate | None) -> Plan:  # noqa: P
     managed = covering({d.lower() for d in _normalized(facts, needed)}, facts.runtime.python)
     if managed is not None and not facts.function.installs_requirements:
         arn = managed.arn_for(facts.runtime.python, facts.target.architecture)
+        pins = [f"{r.name}{r.specifier}" for r in declared if r.specifier]
+        reason = f"the {managed.name} layer AWS publishes contains all of it"
+        if pins:
+            reason += f" (check that its versions meet {', '.join(pins)})"
+        if size is not None:
+            reason += f"; vendoring instead would zip to {mib(size.zipped)}"
+        code_unzipped = size.code_unzipped if size else None
+        layer_bytes = managed.unzipped_mib * MiB if managed.unzipped_mib else None
         return Plan(
             "managed-layer",
+            zipped_bytes=size.code_zipped if size else None,
+            unzipped_bytes=code_unzipped + layer_bytes
+            if code_unzipped is not None and layer_bytes
+            else None,
             distributions=needed,
-            commands=(f'layers = ["{arn}"]',),
-            reason=f"the {managed.name} layer AWS publishes contains all of it",
+            commands=(
+                f'layers = ["{arn}"]',
+                "# or vendor instead:",
+                *_zip_commands(facts, declared, undeclared, size),
+            ),
+            reason=reason,
         )
     if facts.function.installs_requirements and not undeclared:
         return Plan(
