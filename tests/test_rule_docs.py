@@ -101,3 +101,17 @@ def test_index_row_matches_page(page):
         meta["severity"],
         meta["summary"],
     )
+
+
+def test_registered_rules_match_their_pages():
+    """Each registered rule's code, default severity and summary equal its page's frontmatter."""
+    from lambdalint.checks import RULES  # noqa: PLC0415 - the docs tests need no package import otherwise
+
+    for rule in RULES:
+        page = (RULES_DIR / f"{rule.slug}.md").read_text(encoding="utf-8")
+        meta = dict(line.split(": ", 1) for line in page.split("---")[1].strip().splitlines())
+        assert (meta["code"], meta["severity"], meta["summary"]) == (
+            rule.code,
+            rule.severity.value,
+            rule.summary,
+        ), rule.slug

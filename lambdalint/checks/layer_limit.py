@@ -27,6 +27,6 @@ RULE = Rule(
     slug="layer-limit",
     code="LL404",
     severity=Severity.ERROR,
-    summary="More than five layers on one function.",
+    summary="More than five layers attached to one function.",
     check=check,
 )

@@ -60,6 +60,6 @@ RULE = Rule(
     slug="no-compatible-wheel",
     code="LL401",
     severity=Severity.ERROR,
-    summary="No wheel for the target Python, platform and architecture.",
+    summary="A requirement has no wheel for the target Python, platform and architecture.",
     check=check,
 )

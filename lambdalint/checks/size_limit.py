@@ -40,6 +40,6 @@ RULE = Rule(
     slug="size-limit",
     code="LL403",
     severity=Severity.ERROR,
-    summary="Zipped or unzipped size (with layers) over Lambda's limits.",
+    summary="Zipped or unzipped package size, with layers, over Lambda's limits.",
     check=check,
 )

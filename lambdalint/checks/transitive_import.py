@@ -33,6 +33,6 @@ RULE = Rule(
     slug="transitive-import",
     code="LL006",
     severity=Severity.WARNING,
-    summary="Imports a module that only arrives as a dependency of another requirement.",
+    summary="Import of a module that only arrives as a dependency of another requirement.",
     check=check,
 )
