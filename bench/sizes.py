@@ -1,20 +1,16 @@
-"""Benchmark: calibrate ``lambdalint plan`` size estimates against real builds, time resolution.
+"""Benchmark: calibrate ``lambdalint plan`` size estimates against real builds; time resolution.
 
-For each requirement set and target it writes a one-file function (``index.py`` importing the
-set's modules, ``requirements.txt``), runs ``lambdalint plan --format json`` twice (cold: fresh
-``LAMBDALINT_CACHE_DIR`` and ``UV_CACHE_DIR``; then warm), runs the plan's ``pip install``
-command (``build/`` replaced by a temporary folder) with ``python -m pip``, and measures the
-real package: the sum of file sizes (not ``du``) and the size of a zip (deflate level 6, files
-only) of the build plus the function code. Side by side it times resolution alone with
-``pip install --dry-run --report`` and ``uv pip compile`` (cold: fresh cache; warm: second run).
-pip and uv use this machine's index configuration (uv gets the sources lambdalint derives from
-it). Everything downloaded lives in a temporary folder deleted at the end.
-
-A managed-layer plan's sizes describe the code-only zip plus the layer; for those rows the
-estimate compared is the vendoring alternative, computed from lambdalint's own cached lock and
-wheel facts exactly as its estimator does. Usage: ``python bench/sizes.py [--sets requests
-pandas] [--targets python3.12/arm64 python3.11/x86_64] [--json results.json]``; the default
-(12 sets on two targets) takes about 8 minutes on 2 cores.
+For each requirement set and target: write a one-file function, run ``lambdalint plan --format
+json`` cold (fresh ``LAMBDALINT_CACHE_DIR`` and ``UV_CACHE_DIR``) then warm, run the plan's
+``pip install`` command into a temporary ``build/``, and measure the package: the sum of file
+sizes (not ``du``) and a deflate-6 zip of the files (build + code). Beside it, time resolution
+alone with ``pip install --dry-run --report`` and ``uv pip compile`` (cold: fresh cache; warm:
+second run). pip and uv use this machine's index configuration (uv gets the sources lambdalint
+derives from it). A managed-layer plan sizes the code-only zip plus the layer, so for those rows
+the vendoring estimate is recomputed from the run's cached lock and wheel facts, as lambdalint's
+estimator does. Everything downloaded is deleted at the end. Usage: ``python bench/sizes.py
+[--sets requests pandas] [--targets python3.12/arm64] [--json out.json]``; the default (12 sets
+on two targets) takes about 4 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -22,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shlex
 import shutil
 import statistics
@@ -30,15 +27,15 @@ import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
+from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from lambdalint.resolve.cache import LAYOUT, Cache
 from lambdalint.resolve.indexes import index_config
-from lambdalint.resolve.sizes import folder_size
-from lambdalint.resolve.uv import Lock, choose_wheel, python_platform, uv_binary
+from lambdalint.resolve.uv import Lock, LockedFile, choose_wheel, python_platform, uv_binary
 from lambdalint.resolve.wheels import wheel_facts
 from lambdalint.runtime.model import Runtime, load_runtime
 
@@ -74,6 +71,7 @@ def run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, str]
     elapsed = time.perf_counter() - start
     if done.returncode:
         tail = " ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
+        tail = re.sub(r"\w+://\S+", "<url>", tail)  # no index addresses in the output
         raise RuntimeError(f"{shlex.join(command[1:4])} ... exit {done.returncode}: {tail}")
     return elapsed, done.stdout
 
@@ -99,17 +97,12 @@ def measure(build: Path, code: Path, scratch: Path) -> dict[str, Any]:
         for path, name in members:
             bundle.write(path, name.as_posix())
     written = dict.fromkeys(("bin_files", "bin_bytes", "marker_files", "marker_bytes"), 0)
-    written["record_bytes"] = 0
     for path, name in members:
-        size, in_dist_info = path.stat().st_size, path.parent.name.endswith(".dist-info")
-        if path.is_relative_to(build) and name.parts[0] == "bin":
-            written["bin_files"] += 1
-            written["bin_bytes"] += size
-        elif in_dist_info and path.name in _PIP_MARKERS:
-            written["marker_files"] += 1
-            written["marker_bytes"] += size
-        elif in_dist_info and path.name == "RECORD":
-            written["record_bytes"] += size
+        kind = "bin" if path.is_relative_to(build) and name.parts[0] == "bin" else "marker"
+        if kind == "bin" or (path.parent.suffix == ".dist-info" and path.name in _PIP_MARKERS):
+            written[f"{kind}_files"] += 1
+            written[f"{kind}_bytes"] += path.stat().st_size
+    written["record_bytes"] = sum(p.stat().st_size for p in build.glob("*.dist-info/RECORD"))
     return {
         "unzipped": sum(path.stat().st_size for path, _ in members),
         "zipped": archive.stat().st_size,
@@ -129,22 +122,99 @@ def pip_platforms(glibc: tuple[int, int], architecture: str) -> list[str]:
     return tags
 
 
-def vendored_estimate(
-    names: list[str], cache_root: Path, code: Path, runtime: Runtime, architecture: str
-) -> tuple[int, int]:
-    """(zipped, unzipped) of vendoring ``names``, from the run's cached lock and wheel facts."""
-    cache = Cache(cache_root, offline=True)
+def locked_wheels(cache_root: Path, runtime: Runtime, architecture: str) -> dict[str, LockedFile]:
+    """The wheel lambdalint sized for each locked distribution, from the run's cached lock."""
     (lock_file,) = (cache_root / LAYOUT / "lock").glob("*/*.json")
     lock = Lock.from_json(json.loads(lock_file.read_text(encoding="utf-8")))
-    wanted = {canonicalize_name(name) for name in names}
-    unzipped, zipped = folder_size(code)
-    for package in (p for p in lock.packages if p.normalized in wanted):
-        wheel = choose_wheel(package, runtime.python_version, runtime.glibc, architecture)
-        if wheel is None:
-            raise RuntimeError(f"no wheel for {package.name} in lambdalint's lock")
+    chosen = {
+        p.normalized: choose_wheel(p, runtime.python_version, runtime.glibc, architecture)
+        for p in lock.packages
+    }
+    return {name: wheel for name, wheel in chosen.items() if wheel is not None}
+
+
+def vendored_estimate(wheels: list[LockedFile], cache_root: Path, code: Path) -> tuple[int, int]:
+    """(zipped, unzipped) of vendoring ``wheels``, from the run's cached wheel facts."""
+    # The code's share as lambdalint.resolve.sizes.folder_size counts it (importing that module
+    # first fails: it imports lambdalint.checks, which imports it back).
+    files = [path.read_bytes() for path in files_under(code)]
+    unzipped, zipped = sum(map(len, files)), sum(len(zlib.compress(data, 6)) for data in files)
+    cache = Cache(cache_root, offline=True)
+    for wheel in wheels:
         facts = wheel_facts(wheel.url, size=wheel.size, sha256=wheel.sha256, cache=cache)
         zipped, unzipped = zipped + facts.size, unzipped + facts.unzipped
     return zipped, unzipped
+
+
+def other_wheels(build: Path, sized: dict[str, LockedFile]) -> list[str]:
+    """Distributions whose installed wheel (its WHEEL tags) is not the one lambdalint sized."""
+    found = []
+    for info in sorted(build.glob("*.dist-info/WHEEL")):
+        name = canonicalize_name(info.parent.name.split("-")[0])
+        lines = info.read_text(encoding="utf-8").splitlines()
+        tags = {line.partition(":")[2].strip() for line in lines if line.startswith("Tag:")}
+        wheel = sized.get(name)
+        if wheel and tags != {str(tag) for tag in parse_wheel_filename(wheel.filename)[3]}:
+            found.append(f"{name}: sized {wheel.filename}, pip installed {' '.join(sorted(tags))}")
+    return found
+
+
+def write_function(name: str, code: Path) -> None:
+    """``index.py`` importing the set's modules and its ``requirements.txt``."""
+    code.mkdir(parents=True)
+    imports = "".join(f"import {module}\n" for module in SETS[name][1])
+    handler = "\n\ndef handler(event, context):\n    return {}\n"
+    (code / "index.py").write_text(imports + handler, encoding="utf-8")
+    (code / "requirements.txt").write_text("\n".join(SETS[name][0]) + "\n", encoding="utf-8")
+
+
+def pip_resolve(
+    runtime: Runtime, architecture: str, folder: Path, env: dict[str, str]
+) -> tuple[float, float, dict[str, str]]:
+    """Cold and warm times of ``pip install --dry-run --report``, and the versions it chose."""
+    report = folder / "pip-report.json"
+    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--report", str(report)]
+    command += ["--ignore-installed", "--only-binary=:all:", "--implementation", "cp"]
+    command += ["--python-version", runtime.python, "-r", "requirements.txt"]
+    command += [f"--platform={tag}" for tag in pip_platforms(runtime.glibc, architecture)]
+    command += ["--target", str(folder / "unused")]  # pip 23 allows --platform only with it
+    cold, warm, _ = cold_warm(command, env, folder / "fn")
+    installs = json.loads(report.read_text(encoding="utf-8"))["install"]
+    meta = [item["metadata"] for item in installs]
+    return cold, warm, {canonicalize_name(m["name"]): m["version"] for m in meta}
+
+
+def build(
+    install: str, folder: Path, env: dict[str, str], result: dict[str, Any], sized: dict[str, Any]
+) -> None:
+    """Run the plan's pip command into a temporary ``build/`` and measure the package."""
+    target = folder / "build"
+    words = [str(target) if word == "build/" else word for word in shlex.split(install)]
+    command = [sys.executable, "-m", "pip", *words[1:], "--quiet"]
+    try:
+        result["times"]["build"], _ = run(command, env, folder / "fn")
+    except RuntimeError as error:  # pip < 24 checks Requires-Python against the host (#12216)
+        if "requires a different Python" not in str(error):
+            raise
+        result["build_note"] = str(error).rsplit(": ", 1)[-1]
+        command.append("--ignore-requires-python")
+        result["times"]["build"], _ = run(command, env, folder / "fn")
+    result |= measure(target, folder / "fn", folder)
+    result["wheel_differences"] = other_wheels(target, sized)
+    shutil.rmtree(target)
+
+
+def uv_resolve(
+    runtime: Runtime, architecture: str, folder: Path, env: dict[str, str]
+) -> tuple[float, float, str]:
+    """Cold and warm times of ``uv pip compile`` for the target, with its own fresh cache."""
+    command = [uv_binary(), "pip", "compile", "requirements.txt", "--no-build", "--quiet"]
+    command += ["--python-version", runtime.python]
+    command += ["--python-platform", python_platform(runtime.glibc, architecture)]
+    # The host interpreter, as lambdalint passes it: else uv may spend seconds looking for one
+    # matching --python-version (pyenv shims, downloads), which is not resolution.
+    command += [f"--python={sys.executable}", *index_config().uv_args()]
+    return cold_warm(command, {**env, "UV_CACHE_DIR": str(folder / "uv")}, folder / "fn")
 
 
 def calibrate(name: str, target: str, folder: Path) -> dict[str, Any]:
@@ -152,11 +222,7 @@ def calibrate(name: str, target: str, folder: Path) -> dict[str, Any]:
     runtime_name, architecture = target.split("/")
     runtime = load_runtime(runtime_name)
     code = folder / "fn"
-    code.mkdir(parents=True)
-    imports = "".join(f"import {module}\n" for module in SETS[name][1])
-    handler = "\n\ndef handler(event, context):\n    return {}\n"
-    (code / "index.py").write_text(imports + handler, encoding="utf-8")
-    (code / "requirements.txt").write_text("\n".join(SETS[name][0]) + "\n", encoding="utf-8")
+    write_function(name, code)
     cache = folder / "lambdalint-cache"
     env = {**os.environ, "LAMBDALINT_CACHE_DIR": str(cache), "PIP_CACHE_DIR": str(folder / "pip")}
     env["UV_CACHE_DIR"] = str(folder / "lambdalint-uv")  # lambdalint's uv: cold as well
@@ -169,41 +235,18 @@ def calibrate(name: str, target: str, folder: Path) -> dict[str, Any]:
     plan = json.loads(out)["functions"][0]["plan"]
     result |= {"strategy": plan["strategy"], "distributions": plan["distributions"]}
     result |= {"plan_zipped": plan["zipped_bytes"], "plan_unzipped": plan["unzipped_bytes"]}
+    estimate = (plan["zipped_bytes"], plan["unzipped_bytes"])
+    sized = locked_wheels(cache, runtime, architecture)
     if plan["strategy"] == "managed-layer":
-        vendored = vendored_estimate(plan["distributions"], cache, code, runtime, architecture)
-        result["estimated_zipped"], result["estimated_unzipped"] = vendored
-    else:
-        result |= {"estimated_zipped": plan["zipped_bytes"]}
-        result |= {"estimated_unzipped": plan["unzipped_bytes"]}
+        names = [canonicalize_name(name) for name in plan["distributions"]]
+        estimate = vendored_estimate([sized[name] for name in names], cache, code)
+    result["estimated_zipped"], result["estimated_unzipped"] = estimate
 
-    python = ["--python-version", runtime.python]
-    report = folder / "pip-report.json"
-    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--report", str(report)]
-    command += ["--ignore-installed", "--only-binary=:all:", "--implementation", "cp", *python]
-    command += [f"--platform={tag}" for tag in pip_platforms(runtime.glibc, architecture)]
-    command += ["--target", str(folder / "unused"), "-r", "requirements.txt"]  # pip 23 wants it
-    times["pip_cold"], times["pip_warm"], _ = cold_warm(command, env, code)
-    pip_pins = {
-        canonicalize_name(item["metadata"]["name"]): item["metadata"]["version"]
-        for item in json.loads(report.read_text(encoding="utf-8"))["install"]
-    }
-
+    times["pip_cold"], times["pip_warm"], pip_pins = pip_resolve(runtime, architecture, folder, env)
     install = next((c for c in plan["commands"] if c.startswith("pip install ")), None)
     if install is None:
         raise RuntimeError(f"the {plan['strategy']} plan prints no pip install command")
-    build = folder / "build"
-    words = [str(build) if word == "build/" else word for word in shlex.split(install)]
-    command = [sys.executable, "-m", "pip", *words[1:], "--quiet"]
-    try:
-        times["build"], _ = run(command, env, code)
-    except RuntimeError as error:  # pip < 24 checks Requires-Python against the host (#12216)
-        if "requires a different Python" not in str(error):
-            raise
-        result["build_note"] = str(error).rsplit(": ", 1)[-1]
-        times["build"], _ = run([*command, "--ignore-requires-python"], env, code)
-    result |= measure(build, code, folder)
-    shutil.rmtree(build)
-
+    build(install, folder, env, result, sized)
     planned = {}
     for word in shlex.split(install):
         dist, sep, version = word.partition("==")
@@ -214,14 +257,7 @@ def calibrate(name: str, target: str, folder: Path) -> dict[str, Any]:
         for dist in sorted(set(planned) | (set(pip_pins) - provided))
         if planned.get(dist) != pip_pins.get(dist)
     ]
-
-    command = [uv_binary(), "pip", "compile", "requirements.txt", *python, "--no-build"]
-    command += ["--python-platform", python_platform(runtime.glibc, architecture), "--quiet"]
-    # The host interpreter, as lambdalint passes it: else uv may spend seconds looking for one
-    # matching --python-version (pyenv shims, downloads), which is not resolution.
-    command += [f"--python={sys.executable}", *index_config().uv_args()]
-    env["UV_CACHE_DIR"] = str(folder / "uv")
-    times["uv_cold"], times["uv_warm"], _ = cold_warm(command, env, code)
+    times["uv_cold"], times["uv_warm"], _ = uv_resolve(runtime, architecture, folder, env)
     return result
 
 
@@ -232,11 +268,9 @@ def error_pct(estimate: int, actual: int) -> float:
 
 def size_table(results: list[dict[str, Any]]) -> list[str]:
     """Markdown rows: estimate vs real build, zipped and unzipped, in MiB."""
-    lines = [
-        "| set | target | plan | dists | est. zipped | real zipped | err "
-        "| est. unzipped | real unzipped | err |",
-        "|---|---|---|--:|--:|--:|--:|--:|--:|--:|",
-    ]
+    head = ["set", "target", "plan", "dists", "est. zipped", "real zipped", "err"]
+    head += ["est. unzipped", "real unzipped", "err"]
+    lines = ["| " + " | ".join(head) + " |", "|---|---|---|--:|--:|--:|--:|--:|--:|--:|"]
     for r in results:
         if "error" in r:
             lines.append(f"| {r['set']} | {r['target']} | failed: {r['error'][:90]} |")
@@ -252,11 +286,8 @@ def size_table(results: list[dict[str, Any]]) -> list[str]:
 
 def time_table(results: list[dict[str, Any]]) -> list[str]:
     """Markdown rows: seconds for lambdalint plan, pip --dry-run and uv compile, cold and warm."""
-    lines = [
-        "| set | target | lambdalint cold | lambdalint warm | pip cold | pip warm "
-        "| uv cold | uv warm | pip build |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
-    ]
+    head = ["set", "target", *(key.replace("_", " ") for key in TIMES), "pip build"]
+    lines = ["| " + " | ".join(head) + " |", "|---|---|--:|--:|--:|--:|--:|--:|--:|"]
     done = [r for r in results if "error" not in r]
     for r in done:
         cells = [f"{r['times'][key]:.2f}" for key in (*TIMES, "build")]
@@ -283,9 +314,11 @@ def summary(results: list[dict[str, Any]]) -> list[str]:
     for r in done:
         written, notes = r["pip_written"], []
         if "build_note" in r:
-            notes.append(f"plan command failed ({r['build_note']}): ran with --ignore-requires-python")
+            notes.append(f"plan command failed ({r['build_note']}); added --ignore-requires-python")
         if written["bin_files"]:
             notes.append(f"{written['bin_files']} script(s) in bin/ ({written['bin_bytes']} B)")
+        if r["wheel_differences"]:
+            notes.append("other wheel installed: " + "; ".join(r["wheel_differences"]))
         if r["pin_differences"]:
             notes.append("pip --dry-run differs: " + ", ".join(r["pin_differences"]))
         if notes:

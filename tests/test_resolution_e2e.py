@@ -256,3 +256,46 @@ def test_existing_pylock_is_verified_for_the_target(tmp_path, arch, expected):
         "json",
     )
     assert [rule for rule, _file in findings(result)] == expected
+
+
+def test_namespace_packages_map_by_submodule(tmp_path, local_index):
+    """`google.auth` from google-auth is transitive; `google.cloud.storage` is declared."""
+    wheels = tmp_path / "wheels"
+    local_index.add(
+        build_wheel(
+            wheels,
+            "google-cloud-storage",
+            "2.18.2",
+            requires=["google-auth>=2"],
+            files={"google/cloud/storage/__init__.py": ""},
+            top_level=["google"],
+        )
+    )
+    local_index.add(
+        build_wheel(
+            wheels,
+            "google-auth",
+            "2.35.0",
+            files={"google/auth/__init__.py": ""},
+            top_level=["google"],
+        )
+    )
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "fn").mkdir()
+    (root / "fn" / "app.py").write_text("import google.auth\nfrom google.cloud import storage\n")
+    (root / "fn" / "requirements.txt").write_text("google-cloud-storage==2.18.2\n")
+    result = run(
+        root,
+        local_index.url,
+        tmp_path / "cache",
+        "check",
+        "--runtime",
+        "python3.12",
+        "--format",
+        "json",
+    )
+    data = json.loads(result.stdout)
+    assert [(f["rule"], f["line"]) for f in data["functions"][0]["findings"]] == [
+        ("transitive-import", 1)
+    ]

@@ -150,6 +150,15 @@ class ModuleMap:
         if self._resolution is None:
             return None
         dist = self._resolution.by_module.get(module.split(".", 1)[0])
+        if dist is None:  # a namespace package: match ``google.auth`` to google-auth by name
+            dist = next(
+                (
+                    d
+                    for n in _name_candidates(module)
+                    if "-" in n and (d := self._resolution.dist(n)) is not None
+                ),
+                None,
+            )
         return dist if dist is not None and not dist.direct else None
 
     def _match(self, module: str, requirements: dict[str, Requirement]) -> Requirement | None:
@@ -176,9 +185,14 @@ class ModuleMap:
         The resolved wheel's files, vendored metadata, runtime data, then guesses from the
         name and the fallback table.
         """
-        resolved = self._resolution.dist(requirement.normalized) if self._resolution else None
-        if resolved is not None and resolved.wheel is not None and resolved.wheel.modules:
-            return resolved.wheel.modules
+        resolution = self._resolution
+        resolved = resolution.dist(requirement.normalized) if resolution else None
+        if resolution and resolved is not None and resolved.wheel and resolved.wheel.modules:
+            modules = resolved.wheel.modules
+            if any(m.split(".")[0] in resolution.by_module for m in modules):
+                return modules
+            # Only a shared namespace root (``google``): the name says which part is its own.
+            return tuple(dict.fromkeys((*guessed_modules(requirement.name), *modules)))
         for dist in self._vendored:
             if dist.normalized == requirement.normalized and dist.modules:
                 return dist.modules

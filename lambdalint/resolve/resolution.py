@@ -242,7 +242,17 @@ def _read_wheels(
                 problem=problem,
             )
         )
-    by_module = {m.split(".")[0]: d for d in dists if d.wheel for m in d.wheel.modules}
+    # A top-level name several wheels share (``google``, ``azure``) is a namespace: leave it to
+    # name-based matching rather than crediting whichever wheel came last.
+    owners: dict[str, set[str]] = {}
+    for d in dists:
+        for m in d.wheel.modules if d.wheel else ():
+            owners.setdefault(m.split(".")[0], set()).add(d.normalized)
+    by_module = {
+        root: next(d for d in dists if d.normalized in names)
+        for root, names in owners.items()
+        if len(names) == 1
+    }
     return Resolution(dists=tuple(sorted(dists, key=lambda d: d.normalized)), by_module=by_module)
 
 
