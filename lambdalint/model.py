@@ -167,7 +167,11 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """How to ship a function's dependencies; sizes are None until they can be estimated."""
+    """How to ship a function's dependencies; sizes are None until they can be estimated.
+
+    ``breakdown`` splits the unzipped size: the function's own code, each shipped
+    distribution, and the repository layers it attaches.
+    """
 
     strategy: str
     zipped_bytes: int | None = None
@@ -175,6 +179,7 @@ class Plan:
     commands: tuple[str, ...] = ()
     distributions: tuple[str, ...] = ()
     reason: str = ""
+    breakdown: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,14 @@ def plan(facts: FunctionFacts) -> Plan:
     """The cheapest correct way to ship this function's dependencies, with sizes."""
     size = estimate(facts)
     chosen = _choose(facts, size)
-    if size is None or chosen.zipped_bytes is not None:
+    if size is None:
+        return chosen
+    breakdown = [("function code", size.code_unzipped)]
+    breakdown += [(d.name, d.wheel.unzipped) for d in shipped_dists(facts) if d.wheel]
+    if size.layers_unzipped:
+        breakdown.append(("layers", size.layers_unzipped))
+    chosen = replace(chosen, breakdown=tuple(breakdown))
+    if chosen.zipped_bytes is not None:
         return chosen
     return replace(chosen, zipped_bytes=size.zipped, unzipped_bytes=size.unzipped)
 

@@ -70,6 +70,7 @@ def _plan(plan: Plan) -> dict[str, Any]:
         "commands": list(plan.commands),
         "distributions": list(plan.distributions),
         "reason": plan.reason,
+        "breakdown": [{"name": name, "unzipped_bytes": size} for name, size in plan.breakdown],
     }
 
 
