@@ -28,10 +28,22 @@ _SHARED_LAYER_MIN = 2
 
 
 def platform_tags(glibc: tuple[int, int], architecture: str) -> tuple[str, ...]:
-    """``--platform`` values pip needs: it does not imply older manylinux tags by itself."""
+    """``--platform`` values for pip, newest first.
+
+    pip does not imply older manylinux levels from a newer one, and it prefers platforms in
+    the order given, so every level the runtime's glibc accepts is listed from the newest
+    down: the wheel pip installs is then the one lambdalint sized.
+    """
     machine = "aarch64" if architecture == "arm64" else "x86_64"
-    tags = [f"manylinux2014_{machine}"]
-    tags += [f"manylinux_2_{minor}_{machine}" for minor in (24, 26, 28, 34) if (2, minor) <= glibc]
+    major, minor = glibc
+    oldest = 17 if machine == "aarch64" else 5
+    tags = [f"manylinux_{major}_{level}_{machine}" for level in range(minor, oldest - 1, -1)]
+    legacy = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
+    for level, alias in legacy.items():
+        if oldest <= level <= minor:
+            tags.insert(
+                tags.index(f"manylinux_{major}_{level}_{machine}") + 1, f"{alias}_{machine}"
+            )
     return tuple(tags)
 
 
@@ -172,7 +184,10 @@ def _zip_commands(
     """
     installs: list[list[str]] = []
     if size is not None and facts.resolution:
-        installs.append(["--no-deps", *(f"'{d.name}=={d.version}'" for d in shipped_dists(facts))])
+        # Exact pins already resolved for the target: pip must not re-check Requires-Python
+        # against the host interpreter (older pip does, pypa/pip#12216).
+        pins = (f"'{d.name}=={d.version}'" for d in shipped_dists(facts))
+        installs.append(["--no-deps", "--ignore-requires-python", *pins])
     else:
         files = [f for f in facts.requirement_files if f.endswith((".txt", ".in"))]
         direct_runtime = [
@@ -201,7 +216,7 @@ def _zip_commands(
             if sources != ["--no-deps"]
         ),
         f"cp -r {facts.path}/. build/",
-        "cd build && zip -qr ../function.zip .",
+        "cd build && zip -qrXD ../function.zip .",
     )
 
 

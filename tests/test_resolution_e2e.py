@@ -149,8 +149,9 @@ def test_plan_sizes_match_a_real_install_of_the_printed_command(repo, local_inde
     installed = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     code = sum(p.stat().st_size for p in (repo / "fn").rglob("*") if p.is_file())
     deps_estimate = plan["unzipped_bytes"] - code
-    # pip adds INSTALLER/REQUESTED files and rewrites RECORD: a few hundred bytes per wheel.
-    assert abs(installed - deps_estimate) <= 0.02 * installed + 2048
+    # The estimate includes what pip writes itself (INSTALLER, REQUESTED, their RECORD rows);
+    # pip may rewrite RECORD with CRLF line ends: one byte per row.
+    assert abs(installed - deps_estimate) <= 64
 
 
 def test_warm_run_makes_no_request(repo, local_index, tmp_path):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.checks.base import FunctionFacts, Rule
-from lambdalint.checks.satisfy import satisfies
 from lambdalint.model import Finding, Requirement, Severity
 from lambdalint.resolve.sizes import mib
 from lambdalint.runtime.model import Preinstalled
+from lambdalint.versions import satisfies
 
 SDK_SET = ("boto3", "botocore", "s3transfer")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.checks.base import FunctionFacts, Rule
-from lambdalint.checks.satisfy import satisfies
 from lambdalint.model import Finding, Severity
+from lambdalint.versions import satisfies
 
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:

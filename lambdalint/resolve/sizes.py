@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lambdalint.checks.satisfy import satisfies
+from lambdalint.versions import satisfies
 
 if TYPE_CHECKING:
     from lambdalint.checks.base import FunctionFacts
@@ -95,7 +95,7 @@ def estimate(facts: FunctionFacts) -> SizeEstimate | None:
     return SizeEstimate(
         code_unzipped=code_unzipped,
         code_zipped=code_zipped,
-        deps_unzipped=sum(w.unzipped for w in wheels),
+        deps_unzipped=sum(w.unzipped for w in wheels) + sum(_pip_additions(d) for d in dists),
         deps_zipped=sum(w.size for w in wheels),
         layers_unzipped=layers,
         shipped=tuple(d.name for d in dists),
@@ -103,6 +103,15 @@ def estimate(facts: FunctionFacts) -> SizeEstimate | None:
         slim_savings=sum(w.tests_bytes + w.pycache_bytes for w in wheels),
         unread=tuple(f"{d.name}: {d.problem}" for d in dists if d.wheel is None and d.problem),
     )
+
+
+def _pip_additions(dist: ResolvedDist) -> int:
+    """Bytes pip itself writes per installed wheel (bench/sizes measured them).
+
+    ``INSTALLER`` (4 bytes), an empty ``REQUESTED``, and two more ``RECORD`` rows naming them.
+    """
+    dist_info = f"{dist.name.replace('-', '_')}-{dist.version}.dist-info"
+    return 4 + 2 * (len(dist_info) + 65)
 
 
 def folder_size(folder: Path | None) -> tuple[int, int]:
