@@ -1,21 +1,18 @@
 """The command line: flags -> Config -> engine.run() -> render -> exit code.
 
-Only typer and config are imported at start-up; stages and renderers load inside commands.
+Only typer and config load at start-up; the rest (``runner``: scope, baseline, output, exit
+code; the stages; the renderers) loads inside the command that needs it.
 """
 
 from __future__ import annotations
 
-import os
-import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, TypeVar
 
 import typer
 
-from lambdalint.config import Config, ConfigError, load_config
-
-if TYPE_CHECKING:
-    from lambdalint.model import Report
+from lambdalint.config import FORMATS, ConfigError
 
 app = typer.Typer(
     help="Audit the dependencies and packaging of AWS Lambda Python functions.",
@@ -23,15 +20,22 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3, "never": 99}
+T = TypeVar("T")
 Paths = Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: .).")]
 Runtime = Annotated[str | None, typer.Option(help="Target runtime, e.g. python3.12.")]
 Arch = Annotated[str | None, typer.Option(help="x86_64 or arm64.")]
 Rules = Annotated[list[str] | None, typer.Option(help="Rule slugs or codes (repeatable).")]
-Format = Annotated[str | None, typer.Option("--format", help="text or json.")]
+Format = Annotated[str | None, typer.Option("--format", help=f"{'/'.join(FORMATS)}.")]
 Output = Annotated[Path | None, typer.Option(help="Write the report to this file.")]
 FailOn = Annotated[str | None, typer.Option(help="Exit 1 at or above: error/warning/info/never.")]
-Flag = Annotated[bool, typer.Option()]
+Offline = Annotated[bool, typer.Option(help="Use only the cache; no network.")]
+Refresh = Annotated[bool, typer.Option(help="Ignore cached resolutions.")]
+Debug = Annotated[bool, typer.Option(help="Show tracebacks of internal errors.")]
+Quiet = Annotated[bool, typer.Option(help="Print nothing when there are no findings.")]
+Baseline = Annotated[Path | None, typer.Option(help="Report only findings not in this file.")]
+Update = Annotated[bool, typer.Option("--update-baseline", help="(Re)write the --baseline file.")]
+Changed = Annotated[bool, typer.Option("--changed-only", help="Only uncommitted changes.")]
+Diff = Annotated[str | None, typer.Option(help="Only functions changed since this git ref.")]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -39,33 +43,16 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _run(targets: list[Path], debug: bool, **overrides: Any) -> tuple[Report, Config]:  # noqa: ANN401
-    """Load config, apply flags, run every stage; user errors become exit 2."""
+def _guarded(action: Callable[[], T], *, debug: bool = False) -> T:
+    """Run ``action``: user errors exit 2; internal ones too, with a traceback under --debug."""
     try:
-        config = load_config(targets[0]).merged(**overrides)
-        from lambdalint import engine  # noqa: PLC0415 - deferred: keeps --help fast
-
-        return engine.run(targets, config), config
+        return action()
     except ConfigError as error:
         raise _fail(str(error)) from None
     except Exception as error:
         if debug:
             raise
         raise _fail(f"internal error: {error!r} (run with --debug for details)") from None
-
-
-def _emit(report: Report, config: Config, *, quiet: bool = False, plans: bool = False) -> None:
-    from lambdalint.report import render  # noqa: PLC0415
-
-    colour = config.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    text = render(report, config.format, colour=colour, quiet=quiet, plans=plans)
-    if not config.output:
-        sys.stdout.write(text)
-        return
-    try:
-        Path(config.output).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise _fail(f"cannot write {config.output}: {error}") from None
 
 
 @app.command()
@@ -78,28 +65,23 @@ def check(
     output_format: Format = None,
     output: Output = None,
     fail_on: FailOn = None,
-    offline: Annotated[bool, typer.Option(help="Use only the cache; no network.")] = False,
-    refresh: Annotated[bool, typer.Option(help="Ignore cached resolutions.")] = False,
-    quiet: Annotated[bool, typer.Option(help="Hide functions without findings.")] = False,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks of internal errors.")] = False,
+    offline: Offline = False,
+    refresh: Refresh = False,
+    quiet: Quiet = False,
+    baseline: Baseline = None,
+    update: Update = False,
+    changed: Changed = False,
+    diff: Diff = None,
+    debug: Debug = False,
 ) -> None:
-    """Check Lambda functions under PATHS (default: the current folder)."""
-    report, config = _run(
-        paths or [Path()],
-        debug,
-        runtime=runtime,
-        arch=arch,
-        select=tuple(select or ()),
-        ignore=tuple(ignore or ()),
-        format=output_format,
-        fail_on=fail_on,
-        output=str(output) if output else None,
-        offline=offline,
-        refresh=refresh,
-    )
-    _emit(report, config, quiet=quiet)
-    worst = max((f.severity.rank for f in report.all_findings()), default=0)
-    raise typer.Exit(1 if worst >= _SEVERITY_RANK[config.fail_on] else 0)
+    """Check Lambda functions under PATHS; files select the functions that contain them."""
+    from lambdalint import runner  # noqa: PLC0415 - deferred: keeps --help fast
+
+    flags = runner.flags(runtime, arch, output_format, output, offline=offline, refresh=refresh)
+    flags.update(select=tuple(select or ()), ignore=tuple(ignore or ()), fail_on=fail_on)
+    selection = runner.Selection(diff or ("HEAD" if changed else None), baseline, update, quiet)
+    code = _guarded(lambda: runner.check(paths or [Path()], flags, selection), debug=debug)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -109,36 +91,23 @@ def plan(
     arch: Arch = None,
     output_format: Format = None,
     output: Output = None,
-    offline: Flag = False,
-    refresh: Flag = False,
-    debug: Flag = False,
+    offline: Offline = False,
+    refresh: Refresh = False,
+    debug: Debug = False,
 ) -> None:
     """Recommend how to ship each function's dependencies, with sizes and commands."""
-    report, config = _run(
-        paths or [Path()],
-        debug,
-        runtime=runtime,
-        arch=arch,
-        format=output_format,
-        output=str(output) if output else None,
-        offline=offline,
-        refresh=refresh,
-    )
-    _emit(report, config, plans=True)
+    from lambdalint import runner  # noqa: PLC0415 - deferred: keeps --help fast
+
+    flags = runner.flags(runtime, arch, output_format, output, offline=offline, refresh=refresh)
+    _guarded(lambda: runner.plan(paths or [Path()], flags), debug=debug)
 
 
 @app.command()
 def functions(paths: Paths = None) -> None:
     """List the Lambda functions discovery finds, without running the rules."""
-    targets = paths or [Path()]
-    try:
-        from lambdalint import engine  # noqa: PLC0415 - deferred: keeps --help fast
-        from lambdalint.report import functions as table  # noqa: PLC0415
+    from lambdalint import runner  # noqa: PLC0415 - deferred: keeps --help fast
 
-        root, found = engine.discover_functions(targets, load_config(targets[0]))
-    except ConfigError as error:
-        raise _fail(str(error)) from None
-    typer.echo(table.render(found.functions, root), nl=False)
+    typer.echo(_guarded(lambda: runner.functions(paths or [Path()])), nl=False)
 
 
 @app.command()
@@ -170,10 +139,7 @@ def runtimes() -> None:
     from lambdalint.report import runtimes as table  # noqa: PLC0415
     from lambdalint.runtime.model import all_runtimes  # noqa: PLC0415
 
-    try:
-        today = reference_date()
-    except ConfigError as error:
-        raise _fail(str(error)) from None
+    today = _guarded(reference_date)
     typer.echo(table.render(all_runtimes(), today), nl=False)
 
 

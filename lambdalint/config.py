@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "html")
 FAIL_ON = ("error", "warning", "info", "never")
 ARCHITECTURES = ("x86_64", "arm64")
 _LIST_KEYS = frozenset({"select", "ignore", "exclude"})

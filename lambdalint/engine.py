@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lambdalint.checks import RULES, FunctionFacts, Rule
 from lambdalint.config import Config, ConfigError
@@ -41,6 +42,9 @@ from lambdalint.runtime.model import (
 )
 from lambdalint.suppress import unsuppressed
 
+if TYPE_CHECKING:
+    from lambdalint.changes import Scope
+
 _HANDLER_NAMES = ("lambda_handler", "handler", "main")
 
 
@@ -54,18 +58,29 @@ def find_root(paths: Sequence[Path]) -> Path:
     return cwd if first.is_relative_to(cwd) else (first if first.is_dir() else first.parent)
 
 
-def run(paths: Sequence[Path], config: Config, today: datetime.date | None = None) -> Report:
-    """Scan ``paths`` and return every function's findings and plan."""
+def run(
+    paths: Sequence[Path],
+    config: Config,
+    today: datetime.date | None = None,
+    *,
+    scope: Scope | None = None,
+) -> Report:
+    """Scan ``paths`` and return every function's findings and plan.
+
+    ``scope`` (changed files) keeps only the functions and loose findings those files touch.
+    """
     rules = selected_rules(config)
     _scan_code.cache_clear()  # files may have changed since a previous run in this process
     root, found = discover_functions(paths, config)
-    functions = _named(list(found.functions))
+    functions = _named(list(found.functions), root)
+    layers = {layer.key: layer for layer in found.layers}
+    folders = Counter(fn.code_dir for fn in functions)
+    if scope is not None:
+        functions = [fn for fn in functions if scope.touches(fn, root, layers)]
     notes: list[str] = []
     if config.runtime is None and any(f.runtime is None for f in functions):
         notes.append(f"no runtime given: assumed {default_runtime_name()} (use --runtime)")
     day = today or reference_date()
-    layers = {layer.key: layer for layer in found.layers}
-    folders = Counter(fn.code_dir for fn in functions)
     resolver = Resolver(index_config(), Cache(offline=config.offline, refresh=config.refresh))
     reports = [
         analyse(
@@ -81,10 +96,16 @@ def run(paths: Sequence[Path], config: Config, today: datetime.date | None = Non
         for fn in functions
     ]
     reports = shared_layers(reports)
-    if not functions:
+    if scope is not None and found.functions and not functions:
+        notes.append("no function is touched by the given files or changes")
+    elif not functions:
         notes.append("no Lambda function found (IaC, a handler file or a requirements file)")
     slugs = {rule.slug for rule in rules}
-    loose = [f for f in unsuppressed(found.findings, root) if f.rule in slugs]
+    loose = [
+        f
+        for f in unsuppressed(found.findings, root)
+        if f.rule in slugs and (scope is None or scope.covers(f.location, root))
+    ]
     return Report(
         functions=tuple(reports),
         findings=tuple(sorted(loose, key=Finding.sort_key)),
@@ -139,10 +160,17 @@ def _matches(rule: Rule, entry: str) -> bool:
     )
 
 
-def _named(functions: list[Function]) -> list[Function]:
-    """Functions whose folder names clash are named by their path instead."""
+def _named(functions: list[Function], root: Path) -> list[Function]:
+    """Functions whose names clash are named by their repo-relative folder (plus their name)."""
     counts = Counter(f.name for f in functions)
-    return [f if counts[f.name] == 1 else replace(f, name=f.code_dir.as_posix()) for f in functions]
+    renamed = [
+        f if counts[f.name] == 1 else replace(f, name=relative(f.code_dir, root)) for f in functions
+    ]
+    again = Counter(f.name for f in renamed)  # several functions in one folder keep their names
+    return [
+        r if again[r.name] == 1 else replace(r, name=f"{r.name}:{f.name}")
+        for f, r in zip(functions, renamed, strict=True)
+    ]
 
 
 def analyse(
