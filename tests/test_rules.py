@@ -269,3 +269,15 @@ def test_functions_shipping_the_same_dependencies_share_a_layer(tmp_path, monkey
     assert {p.strategy for p in plans.values()} == {"layer"}
     assert "--target layer/python/" in plans["a"].commands[0]
     assert "2 functions (a, b)" in plans["b"].reason
+
+
+def test_requirement_line_suppression(tmp_path):
+    """`# lambdalint: ignore[slug]` on a requirement line silences that finding only."""
+    report = findings(
+        tmp_path,
+        {
+            "requirements.txt": "requests  # lambdalint: ignore[unused-requirement]\nrich\n",
+            "app.py": "import json\n",
+        },
+    )
+    assert [(f.rule, f.location.line) for f in report.findings] == [("unused-requirement", 2)]
