@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from lambdalint.atomic import write_text_atomic
 from lambdalint.config import ConfigError
 from lambdalint.model import Finding, Report
 
@@ -70,16 +69,8 @@ def write(path: Path, report: Report) -> int:
         key=lambda e: (e["file"] or "", e["rule"] or "", e["function"] or "", e["message"] or ""),
     )
     text = json.dumps({"version": VERSION, "findings": entries}, indent=2) + "\n"
-    folder = path.parent if str(path.parent) else Path()
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            Path(temporary).replace(path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_text_atomic(path, text)
     except OSError as error:
         raise ConfigError(f"cannot write baseline {path}: {error}") from error
     return len(entries)

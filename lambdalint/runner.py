@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lambdalint import baseline, engine
+from lambdalint.atomic import write_text_atomic
 from lambdalint.changes import Scope, git_scope, path_scope
 from lambdalint.config import Config, ConfigError, load_config
 from lambdalint.model import Report
@@ -110,7 +111,7 @@ def emit(report: Report, config: Config, *, quiet: bool = False, plans: bool = F
         sys.stdout.write(text)
         return
     try:
-        Path(config.output).write_text(text, encoding="utf-8")
+        write_text_atomic(Path(config.output), text)
     except OSError as error:
         raise ConfigError(f"cannot write {config.output}: {error}") from error
 

@@ -199,3 +199,13 @@ def test_functions_lists_discovered_functions():
     assert "OrdersFunction" in result.stdout
     assert "sam fixtures/sam-app/template.yaml:" in result.stdout
     assert result.stdout.rstrip().endswith("2 functions found")
+
+
+def test_unwritable_output_is_exit_2_and_leaves_nothing(tmp_path):
+    """An --output in a folder that cannot be written is a clear error with no partial file."""
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    result = run_cli("check", FOUNDING, "--output", str(folder / "missing" / "r.json"))
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr
+    assert list(folder.iterdir()) == []

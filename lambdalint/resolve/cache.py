@@ -12,10 +12,11 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
+
+from lambdalint.atomic import write_text_atomic
 
 ENV_VAR = "LAMBDALINT_CACHE_DIR"
 LAYOUT = "v1"  # bump when the shape of stored entries changes; old entries are then ignored
@@ -76,11 +77,4 @@ class Cache:
         with suppress(OSError, TypeError, ValueError):
             text = json.dumps(value, sort_keys=True, separators=(",", ":"))
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(text)
-                Path(temp).replace(path)
-            finally:
-                with suppress(OSError):
-                    Path(temp).unlink(missing_ok=True)
+            write_text_atomic(path, text)
