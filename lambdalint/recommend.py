@@ -9,7 +9,11 @@ without a resolution (offline, no cache) they stay None and the reason says so.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import replace
+
+from packaging.utils import parse_wheel_filename
 
 from lambdalint.checks.base import FunctionFacts
 from lambdalint.model import FunctionReport, PackageType, Plan, Requirement
@@ -27,24 +31,47 @@ from lambdalint.resolve.sizes import (
 _SHARED_LAYER_MIN = 2
 
 
-def platform_tags(glibc: tuple[int, int], architecture: str) -> tuple[str, ...]:
+# manylinux levels wheels are really published with, newest first (PEP 600 and the legacy
+# aliases); every intermediate level is valid too, but nobody builds for it.
+_PUBLISHED_LEVELS = ((2, 34), (2, 31), (2, 28), (2, 27), (2, 26), (2, 24), (2, 17), (2, 12), (2, 5))
+_LEGACY = {(2, 17): "manylinux2014", (2, 12): "manylinux2010", (2, 5): "manylinux1"}
+
+
+def platform_tags(
+    glibc: tuple[int, int], architecture: str, wheels: Sequence[str] = ()
+) -> tuple[str, ...]:
     """``--platform`` values for pip, newest first.
 
-    pip does not imply older manylinux levels from a newer one, and it prefers platforms in
-    the order given, so every level the runtime's glibc accepts is listed from the newest
-    down: the wheel pip installs is then the one lambdalint sized.
+    pip prefers platforms in the order given and does not imply older manylinux levels, so
+    the list runs from the newest level the runtime's glibc accepts down. When the exact
+    wheels are known (``wheels``: their file names), their own platform tags are used, so pip
+    installs exactly the wheels lambdalint sized.
     """
     machine = "aarch64" if architecture == "arm64" else "x86_64"
-    major, minor = glibc
-    oldest = 17 if machine == "aarch64" else 5
-    tags = [f"manylinux_{major}_{level}_{machine}" for level in range(minor, oldest - 1, -1)]
-    legacy = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
-    for level, alias in legacy.items():
-        if oldest <= level <= minor:
-            tags.insert(
-                tags.index(f"manylinux_{major}_{level}_{machine}") + 1, f"{alias}_{machine}"
-            )
+    exact = sorted(
+        {str(tag.platform) for name in wheels for tag in parse_wheel_filename(name)[3]} - {"any"},
+        key=_level,
+        reverse=True,
+    )
+    if exact:
+        return tuple(exact)
+    tags: list[str] = []
+    for level in _PUBLISHED_LEVELS:
+        if level <= glibc and not (machine == "aarch64" and level < (2, 17)):
+            tags.append(f"manylinux_{level[0]}_{level[1]}_{machine}")
+            if level in _LEGACY:
+                tags.append(f"{_LEGACY[level]}_{machine}")
     return tuple(tags)
+
+
+def _level(platform: str) -> tuple[int, int, int]:
+    """Sort key: manylinux_2_28 > manylinux2014 (= 2_17) > manylinux1 (= 2_5)."""
+    pep600 = re.fullmatch(r"manylinux_(\d+)_(\d+)_\w+", platform)
+    if pep600:
+        return (int(pep600[1]), int(pep600[2]), 1)
+    legacy = {v: k for k, v in _LEGACY.items()}
+    alias = next((lvl for name, lvl in legacy.items() if platform.startswith(name + "_")), None)
+    return (*alias, 0) if alias else (0, 0, 0)
 
 
 def plan(facts: FunctionFacts) -> Plan:
@@ -183,7 +210,9 @@ def _zip_commands(
     left out); imports nobody declared yet install by name, with their dependencies.
     """
     installs: list[list[str]] = []
+    wheel_names: list[str] = []
     if size is not None and facts.resolution:
+        wheel_names = [d.wheel.filename for d in shipped_dists(facts) if d.wheel]
         # Exact pins already resolved for the target: pip must not re-check Requires-Python
         # against the host interpreter (older pip does, pypa/pip#12216).
         pins = (f"'{d.name}=={d.version}'" for d in shipped_dists(facts))
@@ -203,7 +232,8 @@ def _zip_commands(
         installs.append([f"'{name}'" for name in undeclared])
     major, minor = facts.runtime.python_version
     platforms = " ".join(
-        f"--platform {tag}" for tag in platform_tags(facts.runtime.glibc, facts.target.architecture)
+        f"--platform {tag}"
+        for tag in platform_tags(facts.runtime.glibc, facts.target.architecture, wheel_names)
     )
     target = (
         f"--target build/ {platforms} --implementation cp --python-version {major}.{minor} "
