@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -64,10 +64,12 @@ def run(
     today: datetime.date | None = None,
     *,
     scope: Scope | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Scan ``paths`` and return every function's findings and plan.
 
-    ``scope`` (changed files) keeps only the functions and loose findings those files touch.
+    ``scope`` (changed files) keeps only the functions and loose findings those files touch;
+    ``progress(done, total)`` is called after each function.
     """
     rules = selected_rules(config)
     _scan_code.cache_clear()  # files may have changed since a previous run in this process
@@ -82,19 +84,14 @@ def run(
         notes.append(f"no runtime given: assumed {default_runtime_name()} (use --runtime)")
     day = today or reference_date()
     resolver = Resolver(index_config(), Cache(offline=config.offline, refresh=config.refresh))
-    reports = [
-        analyse(
-            fn,
-            root,
-            config,
-            rules,
-            day,
-            layers=layers,
-            shared=folders[fn.code_dir] > 1,
-            resolver=resolver,
+    reports = []
+    for done, fn in enumerate(functions, 1):
+        shared = folders[fn.code_dir] > 1
+        reports.append(
+            analyse(fn, root, config, rules, day, layers=layers, shared=shared, resolver=resolver)
         )
-        for fn in functions
-    ]
+        if progress is not None:
+            progress(done, len(functions))
     reports = shared_layers(reports)
     if scope is not None and found.functions and not functions:
         notes.append("no function is touched by the given files or changes")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -68,6 +69,21 @@ def functions(targets: Sequence[Path]) -> str:
     return table.render(found.functions, root)
 
 
+class Progress:
+    """``[n/N] checking functions`` on stderr, only on a terminal and only after a second."""
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        """Redraw the counter; a newline ends it after the last function."""
+        if not sys.stderr.isatty() or time.monotonic() - self._start < 1.0:
+            return
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r[{done}/{total}] checking functions{end}")
+        sys.stderr.flush()
+
+
 def execute(
     targets: Sequence[Path], overrides: dict[str, Any], diff: str | None = None
 ) -> tuple[Report, Config, bool]:
@@ -84,7 +100,8 @@ def execute(
         scope = path_scope(targets, config.source)
     if diff is not None:
         scope = git_scope(scan[0], diff, config.source, within=scope)
-    return engine.run(scan, config, scope=scope), config, scope is not None
+    report = engine.run(scan, config, scope=scope, progress=Progress())
+    return report, config, scope is not None
 
 
 def check(targets: Sequence[Path], overrides: dict[str, Any], selection: Selection) -> int:

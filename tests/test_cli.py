@@ -209,3 +209,19 @@ def test_unwritable_output_is_exit_2_and_leaves_nothing(tmp_path):
     assert result.returncode == 2
     assert "cannot write" in result.stderr
     assert list(folder.iterdir()) == []
+
+
+def test_progress_shows_only_on_a_terminal_after_a_second(monkeypatch, capsys):
+    """The progress counter stays silent when piped or quick, and ends with a newline."""
+    from lambdalint import runner  # noqa: PLC0415 - the unit under test, not the CLI
+
+    progress = runner.Progress()
+    progress(1, 2)
+    assert capsys.readouterr().err == ""  # not a terminal
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    progress(1, 2)
+    assert capsys.readouterr().err == ""  # under a second
+    monkeypatch.setattr(runner.time, "monotonic", lambda: progress._start + 5)  # noqa: SLF001
+    progress(1, 2)
+    progress(2, 2)
+    assert capsys.readouterr().err == "\r[1/2] checking functions\r[2/2] checking functions\n"
