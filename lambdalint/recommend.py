@@ -9,14 +9,11 @@ without a resolution (offline, no cache) they stay None and the reason says so.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from dataclasses import replace
-
-from packaging.utils import parse_wheel_filename
 
 from lambdalint.checks.base import FunctionFacts
 from lambdalint.model import FunctionReport, PackageType, Plan, Requirement
+from lambdalint.recommend_commands import container_commands, zip_commands
 from lambdalint.resolve.managed_layers import covering
 from lambdalint.resolve.mapping import ProvidedBy, candidates_for
 from lambdalint.resolve.sizes import (
@@ -29,49 +26,6 @@ from lambdalint.resolve.sizes import (
 )
 
 _SHARED_LAYER_MIN = 2
-
-
-# manylinux levels wheels are really published with, newest first (PEP 600 and the legacy
-# aliases); every intermediate level is valid too, but nobody builds for it.
-_PUBLISHED_LEVELS = ((2, 34), (2, 31), (2, 28), (2, 27), (2, 26), (2, 24), (2, 17), (2, 12), (2, 5))
-_LEGACY = {(2, 17): "manylinux2014", (2, 12): "manylinux2010", (2, 5): "manylinux1"}
-
-
-def platform_tags(
-    glibc: tuple[int, int], architecture: str, wheels: Sequence[str] = ()
-) -> tuple[str, ...]:
-    """``--platform`` values for pip, newest first.
-
-    pip prefers platforms in the order given and does not imply older manylinux levels, so
-    the list runs from the newest level the runtime's glibc accepts down. When the exact
-    wheels are known (``wheels``: their file names), their own platform tags are used, so pip
-    installs exactly the wheels lambdalint sized.
-    """
-    machine = "aarch64" if architecture == "arm64" else "x86_64"
-    exact = sorted(
-        {str(tag.platform) for name in wheels for tag in parse_wheel_filename(name)[3]} - {"any"},
-        key=_level,
-        reverse=True,
-    )
-    if exact:
-        return tuple(exact)
-    tags: list[str] = []
-    for level in _PUBLISHED_LEVELS:
-        if level <= glibc and not (machine == "aarch64" and level < (2, 17)):
-            tags.append(f"manylinux_{level[0]}_{level[1]}_{machine}")
-            if level in _LEGACY:
-                tags.append(f"{_LEGACY[level]}_{machine}")
-    return tuple(tags)
-
-
-def _level(platform: str) -> tuple[int, int, int]:
-    """Sort key: manylinux_2_28 > manylinux2014 (= 2_17) > manylinux1 (= 2_5)."""
-    pep600 = re.fullmatch(r"manylinux_(\d+)_(\d+)_\w+", platform)
-    if pep600:
-        return (int(pep600[1]), int(pep600[2]), 1)
-    legacy = {v: k for k, v in _LEGACY.items()}
-    alias = next((lvl for name, lvl in legacy.items() if platform.startswith(name + "_")), None)
-    return (*alias, 0) if alias else (0, 0, 0)
 
 
 def plan(facts: FunctionFacts) -> Plan:
@@ -137,7 +91,7 @@ def _choose(facts: FunctionFacts, size: SizeEstimate | None) -> Plan:  # noqa: P
             commands=(
                 f'layers = ["{arn}"]',
                 "# or vendor instead:",
-                *_zip_commands(facts, declared, undeclared, size),
+                *zip_commands(facts, declared, undeclared, size),
             ),
             reason=reason,
         )
@@ -150,7 +104,7 @@ def _choose(facts: FunctionFacts, size: SizeEstimate | None) -> Plan:  # noqa: P
         )
     return Plan(
         "zip",
-        commands=_zip_commands(facts, declared, undeclared, size),
+        commands=zip_commands(facts, declared, undeclared, size),
         distributions=needed,
         reason=_zip_reason(facts, needed, undeclared, size),
     )
@@ -198,58 +152,6 @@ def shared_layers(reports: list[FunctionReport]) -> list[FunctionReport]:
     return result
 
 
-def _zip_commands(
-    facts: FunctionFacts,
-    declared: list[Requirement],
-    undeclared: tuple[str, ...],
-    size: SizeEstimate | None,
-) -> tuple[str, ...]:
-    """``pip install --target`` for the target (never the host), then the zip.
-
-    With a resolution the exact pinned set installs with ``--no-deps`` (runtime packages
-    left out); imports nobody declared yet install by name, with their dependencies.
-    """
-    installs: list[list[str]] = []
-    wheel_names: list[str] = []
-    if size is not None and facts.resolution:
-        wheel_names = [d.wheel.filename for d in shipped_dists(facts) if d.wheel]
-        # Exact pins already resolved for the target: pip must not re-check Requires-Python
-        # against the host interpreter (older pip does, pypa/pip#12216).
-        pins = (f"'{d.name}=={d.version}'" for d in shipped_dists(facts))
-        installs.append(["--no-deps", "--ignore-requires-python", *pins])
-    else:
-        files = [f for f in facts.requirement_files if f.endswith((".txt", ".in"))]
-        direct_runtime = [
-            r
-            for r in facts.installed_requirements
-            if r.direct and facts.shipped(r.normalized) is not None
-        ]
-        if files and not direct_runtime:
-            installs.append([f"-r {files[0]}"])
-        elif declared:
-            installs.append([f"'{_pep508(r)}'" for r in declared])
-    if undeclared:
-        installs.append([f"'{name}'" for name in undeclared])
-    major, minor = facts.runtime.python_version
-    platforms = " ".join(
-        f"--platform {tag}"
-        for tag in platform_tags(facts.runtime.glibc, facts.target.architecture, wheel_names)
-    )
-    target = (
-        f"--target build/ {platforms} --implementation cp --python-version {major}.{minor} "
-        "--only-binary=:all: --no-compile"
-    )
-    return (
-        *(
-            f"pip install {' '.join(sources)} {target}"
-            for sources in installs
-            if sources != ["--no-deps"]
-        ),
-        f"cp -r {facts.path}/. build/",
-        "cd build && zip -qrXD ../function.zip .",
-    )
-
-
 def _zip_reason(
     facts: FunctionFacts,
     needed: tuple[str, ...],
@@ -283,19 +185,7 @@ def _zip_reason(
 
 
 def _container(facts: FunctionFacts, needed: tuple[str, ...], size: SizeEstimate | None) -> Plan:
-    """A Dockerfile on the runtime's base image for the function's architecture."""
-    python, arch = facts.runtime.python, facts.target.architecture
-    files = [f for f in facts.requirement_files if f.endswith(".txt")]
-    requirements = files[0].rsplit("/", 1)[-1] if files else "requirements.txt"
-    handler = facts.function.handler or "app.handler"
-    dockerfile = (
-        f"FROM public.ecr.aws/lambda/python:{python}-{arch}\n"
-        f"COPY {requirements} ${{LAMBDA_TASK_ROOT}}/\n"
-        f"RUN pip install --no-cache-dir --no-compile -r ${{LAMBDA_TASK_ROOT}}/{requirements} "
-        "--target ${LAMBDA_TASK_ROOT}\n"
-        "COPY . ${LAMBDA_TASK_ROOT}/\n"
-        f'CMD ["{handler}"]\n'
-    )
+    """The image plan: a missing wheel or a package past 250 MiB leaves no other way."""
     why = (
         "a dependency has no wheel for the target, so it must be built in the runtime's image"
         if _no_wheel(facts)
@@ -303,16 +193,11 @@ def _container(facts: FunctionFacts, needed: tuple[str, ...], size: SizeEstimate
         if size
         else "the package is too large for a zip"
     )
-    arch_flag = "linux/arm64" if arch == "arm64" else "linux/amd64"
     return Plan(
         "container",
         zipped_bytes=size.zipped if size else None,
         unzipped_bytes=size.unzipped if size else None,
-        commands=(
-            f"docker build --platform {arch_flag} -t {facts.function.name} {facts.path}",
-            f"# {facts.path}/Dockerfile\n{dockerfile}",
-            '# in the IaC: package_type = "Image" (PackageType: Image) with the image URI',
-        ),
+        commands=container_commands(facts),
         distributions=needed,
         reason=f"{why}; an image may be up to 10 GiB",
     )
@@ -373,12 +258,3 @@ def _undeclared(facts: FunctionFacts) -> tuple[str, ...]:
         if facts.modules.provider(ref.module) is None and not facts.modules.transitive(ref.module):
             names[candidates_for(ref.module)[0]] = None
     return tuple(names)
-
-
-def _pep508(requirement: Requirement) -> str:
-    """The requirement as pip takes it on the command line."""
-    extras = f"[{','.join(requirement.extras)}]" if requirement.extras else ""
-    marker = f"; {requirement.marker}" if requirement.marker else ""
-    if requirement.url:
-        return f"{requirement.name}{extras} @ {requirement.url}{marker}"
-    return f"{requirement.name}{extras}{requirement.specifier}{marker}"

@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
+from lambdalint.read.fstrings import fstring_pep701_problems
 from lambdalint.read.imports import scan_code
-from lambdalint.read.syntax import PEP701, fstring_pep701_problems, target_issues
+from lambdalint.read.syntax import PEP701, target_issues
 
 WALRUS = "if (x := 1):\n    pass\n"
 POSONLY = "def f(a, /, b):\n    pass\n"

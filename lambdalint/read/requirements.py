@@ -14,27 +14,22 @@ from typing import TYPE_CHECKING
 
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from packaging.utils import canonicalize_name
 
 from lambdalint.diagnostics import locate, parse_error, relative
 from lambdalint.model import Finding, Location, Requirement
+from lambdalint.read.requirement_lines import (
+    COMMENT,
+    FLAG,
+    PER_REQ_OPTION,
+    SCHEME,
+    URL_OR_PATH,
+    logical_lines,
+    url_name,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
-
-# "-r x", "-rx", "-r=x", "--requirement x", "--requirement=x"; likewise -c and -e.
-_FLAG = re.compile(
-    r"^(?:-(?P<short>[rce])\s*=?\s*|--(?P<long>requirement|constraint|editable)(?:\s*=\s*|\s+))"
-    r"(?P<value>\S.*)$",
-)
-_COMMENT = re.compile(r"(?:^|\s)#")  # "#egg=" inside a URL is not a comment
-_PER_REQ_OPTION = re.compile(r"\s--")  # --hash, --config-settings after the requirement
-_URL_OR_PATH = re.compile(
-    r"^(?:[A-Za-z][\w+.-]*:|[.~/\\]|[^@;]*[/\\]|[^@;]*\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)(?=\s|;|$))",
-)
-_SCHEME = re.compile(r"^[A-Za-z][\w+.-]*://")
-_EGG = re.compile(r"[#&]egg=([^&\s]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,47 +66,6 @@ def parse_requirements_file(path: Path, root: Path) -> RequirementsResult:
     reader.file(path)
     reader.settle_direct(None)
     return RequirementsResult(tuple(reader.reqs), tuple(reader.files), tuple(reader.findings))
-
-
-def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Join backslash continuations as pip does, numbering each by its first physical line."""
-    pending: list[str] = []
-    first = 0
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.rstrip()
-        comment_only = line.lstrip().startswith("#")
-        if pending and comment_only:  # a comment line ends a continuation in pip
-            yield first, "".join(pending)
-            pending = []
-        if line.endswith("\\") and not comment_only:
-            first = first if pending else number
-            pending.append(line[:-1])
-            continue
-        yield (first, "".join([*pending, line])) if pending else (number, line)
-        pending = []
-    if pending:
-        yield first, "".join(pending)
-
-
-def _url_name(url: str, base: Path) -> str | None:
-    """Name a URL or path by its ``#egg=``, its wheel file name or a local pyproject.toml."""
-    if egg := _EGG.search(url):
-        return egg[1]
-    path, bracket, extras = re.split(r"[#?]", url)[0].partition("[")
-    if path.endswith(".whl"):
-        try:
-            return f"{parse_wheel_filename(path.rsplit('/', 1)[-1])[0]}{bracket}{extras}"
-        except InvalidWheelFilename:
-            return None
-    if _SCHEME.match(url) and not url.startswith("file:"):
-        return None
-    local = base / path.removeprefix("file://").removeprefix("file:") / "pyproject.toml"
-    try:
-        project = tomllib.loads(local.read_text("utf-8")).get("project")
-    except (OSError, ValueError):  # unreadable, undecodable or invalid TOML: no name
-        return None
-    name = project.get("name") if isinstance(project, dict) else None
-    return f"{name}{bracket}{extras}" if isinstance(name, str) else None
 
 
 @dataclass
@@ -197,8 +151,8 @@ class _Reader:
         """Every logical line in order, attaching ``# via`` comments to the pin above them."""
         last: int | None = None
         in_via = False
-        for number, line in _logical_lines(text):
-            found = _COMMENT.search(line)  # pip drops comments; "# via" ones matter here
+        for number, line in logical_lines(text):
+            found = COMMENT.search(line)  # pip drops comments; "# via" ones matter here
             content = (line[: found.start()] if found else line).strip()
             comment = line[found.end() :] if found else None
             if content:
@@ -231,19 +185,19 @@ class _Reader:
     def line(self, content: str, path: Path, number: int, *, constraint: bool) -> int | None:
         """Handle one logical line; the index of the requirement it added, if any."""
         location = locate(path, self.root, number)
-        content = _PER_REQ_OPTION.split(content, maxsplit=1)[0]
-        flag = _FLAG.match(content)
+        content = PER_REQ_OPTION.split(content, maxsplit=1)[0]
+        flag = FLAG.match(content)
         kind = (flag["short"] or flag["long"][0]) if flag else None
         if flag is None and content.startswith("-"):
             return None  # index, binary and feature options apply to the whole install
         if flag is not None and kind != "e":
-            if _SCHEME.match(target := flag["value"]):
+            if SCHEME.match(target := flag["value"]):
                 self.error(location, f"Remote requirements file {target} is not fetched")
             else:
                 self.file(path.parent / target, constraint=constraint or kind == "c", at=location)
             return None
         text = flag["value"] if flag is not None else content
-        if kind == "e" or _URL_OR_PATH.search(text):
+        if kind == "e" or URL_OR_PATH.search(text):
             return self.url(text, path, location, constraint=constraint, editable=kind == "e")
         return self.requirement(text, location, constraint=constraint)
 
@@ -252,7 +206,7 @@ class _Reader:
     ) -> int | None:
         """Read a bare URL, VCS link or local path, named by ``#egg=`` or its pyproject."""
         url, marker = (part.strip() for part in [*re.split(r"\s*;\s+", text, maxsplit=1), ""][:2])
-        name = _url_name(url, path.parent)
+        name = url_name(url, path.parent)
         if name is None:
             self.error(
                 location,

@@ -1,25 +1,32 @@
 """The embedded model of AWS Lambda's managed Python runtimes.
 
 Facts live in package data (``data/python3.X.json``, ``data/stdlib/<X.Y>.txt``,
-``data/removed_stdlib.json``), each with its source; this module only reads them, never the host.
+``data/removed_stdlib.json``), each with its source; ``load`` reads them (never the host) and
+this module turns them into typed records.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, lru_cache
-from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from packaging.utils import canonicalize_name
 
+from lambdalint.runtime.load import (
+    data_dir,
+    iso_date,
+    read_json,
+    removed_document,
+    stdlib_modules,
+    version_pair,
+)
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from importlib.resources.abc import Traversable
 
 _PREFIX = "python"
 
@@ -163,24 +170,6 @@ class Runtime:
         return None
 
 
-def _data() -> Traversable:
-    return resources.files("lambdalint.runtime") / "data"
-
-
-def _json(name: str) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads((_data() / name).read_text(encoding="utf-8"))
-    return doc
-
-
-def _pair(text: str) -> tuple[int, int]:
-    major, minor = text.split(".")
-    return int(major), int(minor)
-
-
-def _date(text: str | None) -> dt.date | None:
-    return None if text is None else dt.date.fromisoformat(text)
-
-
 def _source(raw: dict[str, Any]) -> Source:
     return Source(id=raw["id"], title=raw["title"], ref=raw.get("url") or raw["ref"])
 
@@ -206,32 +195,19 @@ def _preinstalled(raw: dict[str, Any]) -> Preinstalled:
     )
 
 
-@cache
-def _stdlib(version: str) -> frozenset[str]:
-    text = (_data() / "stdlib" / f"{version}.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
-
-
-@lru_cache(maxsize=1)
-def _removed_document() -> dict[str, Any]:
-    return _json("removed_stdlib.json")
-
-
 @lru_cache(maxsize=1)
 def _removed_modules() -> Mapping[str, RemovedModule]:
     modules = {
         name: RemovedModule(
             name=name,
-            removed_in=_pair(raw["removed_in"]),
+            removed_in=version_pair(raw["removed_in"]),
             replacement=raw["replacement"],
             distribution=raw["distribution"],
             source=raw["source"],
             alternatives=tuple(raw.get("alternatives", ())),
             distribution_source=raw.get("distribution_source"),
         )
-        for name, raw in _removed_document()["modules"].items()
+        for name, raw in removed_document()["modules"].items()
     }
     return MappingProxyType(modules)
 
@@ -248,26 +224,26 @@ def restored_by(distribution: str) -> tuple[str, ...]:
 
 
 def _runtime(raw: dict[str, Any]) -> Runtime:
-    sources = {s["id"]: _source(s) for s in _removed_document()["sources"]}
+    sources = {s["id"]: _source(s) for s in removed_document()["sources"]}
     sources.update({s["id"]: _source(s) for s in raw["sources"]})
     fact_sources = {
         key.removesuffix("_source"): value for key, value in raw.items() if key.endswith("_source")
     }
     return Runtime(
         name=raw["name"],
-        python_version=_pair(raw["python_version"]),
+        python_version=version_pair(raw["python_version"]),
         os=raw["os"],
-        glibc=_pair(raw["glibc"]),
+        glibc=version_pair(raw["glibc"]),
         architectures=tuple(raw["architectures"]),
         preview=raw["preview"],
-        released=_date(raw["released"]),
-        deprecated=_date(raw["deprecated"]),
-        block_create=_date(raw["block_create"]),
-        block_update=_date(raw["block_update"]),
+        released=iso_date(raw["released"]),
+        deprecated=iso_date(raw["deprecated"]),
+        block_create=iso_date(raw["block_create"]),
+        block_update=iso_date(raw["block_update"]),
         successor=raw["successor"],
         sys_path=tuple(raw["sys_path"]),
         preinstalled=tuple(_preinstalled(p) for p in raw["preinstalled"]),
-        stdlib=_stdlib(raw["stdlib"]),
+        stdlib=stdlib_modules(raw["stdlib"]),
         sources=MappingProxyType(sources),
         as_of=dt.date.fromisoformat(raw["as_of"]),
         dates_source=raw["dates_source"],
@@ -283,10 +259,10 @@ def runtime_names() -> tuple[str, ...]:
     """Return the name of every runtime lambdalint knows, oldest Python first."""
     names = [
         entry.name.removesuffix(".json")
-        for entry in _data().iterdir()
+        for entry in data_dir().iterdir()
         if entry.name.startswith(_PREFIX) and entry.name.endswith(".json")
     ]
-    return tuple(sorted(names, key=lambda n: _pair(n.removeprefix(_PREFIX))))
+    return tuple(sorted(names, key=lambda n: version_pair(n.removeprefix(_PREFIX))))
 
 
 @cache
@@ -298,7 +274,7 @@ def load_runtime(name: str) -> Runtime:
     known = runtime_names()
     if key not in known:
         raise UnknownRuntimeError(f"unknown runtime {name!r}; known runtimes: {', '.join(known)}")
-    return _runtime(_json(f"{key}.json"))
+    return _runtime(read_json(f"{key}.json"))
 
 
 def all_runtimes() -> tuple[Runtime, ...]:
