@@ -89,6 +89,26 @@ def repo(tmp_path, local_index):
     return root
 
 
+def function_repo(tmp_path: Path, code: str, requirements: str) -> Path:
+    """A git repository with one function folder ``fn`` holding ``app.py`` and requirements."""
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "fn").mkdir()
+    (root / "fn" / "app.py").write_text(code)
+    (root / "fn" / "requirements.txt").write_text(requirements)
+    return root
+
+
+def check_json(
+    repo: Path, index_url: str, cache: Path, *args: str
+) -> tuple[subprocess.CompletedProcess[str], dict]:
+    """`lambdalint check --format json` for python3.12 (plus ``args``): the run and its report."""
+    result = run(
+        repo, index_url, cache, "check", "--runtime", "python3.12", "--format", "json", *args
+    )
+    return result, json.loads(result.stdout)
+
+
 def findings(result: subprocess.CompletedProcess[str]) -> list[tuple[str, str]]:
     """(rule, file) of every finding in a JSON report."""
     data = json.loads(result.stdout)
@@ -97,16 +117,7 @@ def findings(result: subprocess.CompletedProcess[str]) -> list[tuple[str, str]]:
 
 def test_transitive_import_names_the_chain(repo, local_index, tmp_path):
     """An import served only by a dependency of a requirement is reported with its chain."""
-    result = run(
-        repo,
-        local_index.url,
-        tmp_path / "cache",
-        "check",
-        "--runtime",
-        "python3.12",
-        "--format",
-        "json",
-    )
+    result = check_json(repo, local_index.url, tmp_path / "cache")[0]
     data = json.loads(result.stdout)
     [finding] = data["functions"][0]["findings"]
     assert finding["rule"] == "transitive-import"
@@ -173,18 +184,7 @@ def test_warm_run_makes_no_request(repo, local_index, tmp_path):
 def test_no_compatible_wheel_says_which_wheels_exist(repo, local_index, tmp_path):
     """A project with only x86_64 wheels cannot ship to an arm64 function."""
     (repo / "fn" / "requirements.txt").write_text("webkit==1.2.0\nx86only==1.0.0\n")
-    result = run(
-        repo,
-        local_index.url,
-        tmp_path / "cache",
-        "check",
-        "--runtime",
-        "python3.12",
-        "--arch",
-        "arm64",
-        "--format",
-        "json",
-    )
+    result = check_json(repo, local_index.url, tmp_path / "cache", "--arch", "arm64")[0]
     assert result.returncode == 1
     rules = [rule for rule, _file in findings(result)]
     assert "no-compatible-wheel" in rules
@@ -206,16 +206,7 @@ def test_size_limit_on_a_huge_dependency(repo, local_index, tmp_path):
     local_index.add(path)
     (repo / "fn" / "requirements.txt").write_text("hugedata==1.0.0\n")
     (repo / "fn" / "app.py").write_text("import hugedata\n")
-    result = run(
-        repo,
-        local_index.url,
-        tmp_path / "cache",
-        "check",
-        "--runtime",
-        "python3.12",
-        "--format",
-        "json",
-    )
+    result = check_json(repo, local_index.url, tmp_path / "cache")[0]
     data = json.loads(result.stdout)
     assert ("size-limit", "fn") in [
         (f["rule"], f["file"]) for f in data["functions"][0]["findings"]
@@ -230,11 +221,7 @@ def test_existing_pylock_is_verified_for_the_target(tmp_path, arch, expected):
     wheels = tmp_path / "wheels"
     pure = build_wheel(wheels, "webkit", "1.2.0")
     native = build_wheel(wheels, "x86only", "1.0.0", tag=X86)
-    root = tmp_path / "repo"
-    (root / ".git").mkdir(parents=True)
-    (root / "fn").mkdir()
-    (root / "fn" / "app.py").write_text("import webkit\nimport x86only\n")
-    (root / "fn" / "requirements.txt").write_text("webkit\nx86only\n")
+    root = function_repo(tmp_path, "import webkit\nimport x86only\n", "webkit\nx86only\n")
     entries = [("webkit", "1.2.0", pure), ("x86only", "1.0.0", native)]
     (root / "fn" / "pylock.toml").write_text(
         'lock-version = "1.0"\ncreated-by = "uv"\n'
@@ -244,18 +231,7 @@ def test_existing_pylock_is_verified_for_the_target(tmp_path, arch, expected):
             for name, version, path in entries
         )
     )
-    result = run(
-        root,
-        "http://127.0.0.1:9/unused/",
-        tmp_path / "cache",
-        "check",
-        "--runtime",
-        "python3.12",
-        "--arch",
-        arch,
-        "--format",
-        "json",
-    )
+    result = check_json(root, "http://127.0.0.1:9/unused/", tmp_path / "cache", "--arch", arch)[0]
     assert [rule for rule, _file in findings(result)] == expected
 
 
@@ -281,21 +257,12 @@ def test_namespace_packages_map_by_submodule(tmp_path, local_index):
             top_level=["google"],
         )
     )
-    root = tmp_path / "repo"
-    (root / ".git").mkdir(parents=True)
-    (root / "fn").mkdir()
-    (root / "fn" / "app.py").write_text("import google.auth\nfrom google.cloud import storage\n")
-    (root / "fn" / "requirements.txt").write_text("google-cloud-storage==2.18.2\n")
-    result = run(
-        root,
-        local_index.url,
-        tmp_path / "cache",
-        "check",
-        "--runtime",
-        "python3.12",
-        "--format",
-        "json",
+    root = function_repo(
+        tmp_path,
+        "import google.auth\nfrom google.cloud import storage\n",
+        "google-cloud-storage==2.18.2\n",
     )
+    result = check_json(root, local_index.url, tmp_path / "cache")[0]
     data = json.loads(result.stdout)
     assert [(f["rule"], f["line"]) for f in data["functions"][0]["findings"]] == [
         ("transitive-import", 1)
