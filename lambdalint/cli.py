@@ -36,6 +36,7 @@ Baseline = Annotated[Path | None, typer.Option(help="Report only findings not in
 Update = Annotated[bool, typer.Option("--update-baseline", help="(Re)write the --baseline file.")]
 Changed = Annotated[bool, typer.Option("--changed-only", help="Only uncommitted changes.")]
 Diff = Annotated[str | None, typer.Option(help="Only functions changed since this git ref.")]
+Data = Annotated[Path | None, typer.Option(help="Probe manifests overriding runtime facts.")]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -72,12 +73,21 @@ def check(
     update: Update = False,
     changed: Changed = False,
     diff: Diff = None,
+    runtime_data: Data = None,
     debug: Debug = False,
 ) -> None:
     """Check Lambda functions under PATHS; files select the functions that contain them."""
     from lambdalint import runner  # noqa: PLC0415 - deferred: keeps --help fast
 
-    flags = runner.flags(runtime, arch, output_format, output, offline=offline, refresh=refresh)
+    flags = runner.flags(
+        runtime,
+        arch,
+        output_format,
+        output,
+        offline=offline,
+        refresh=refresh,
+        runtime_data=runtime_data,
+    )
     flags.update(select=tuple(select or ()), ignore=tuple(ignore or ()), fail_on=fail_on)
     selection = runner.Selection(diff or ("HEAD" if changed else None), baseline, update, quiet)
     code = _guarded(lambda: runner.check(paths or [Path()], flags, selection), debug=debug)
@@ -93,12 +103,21 @@ def plan(
     output: Output = None,
     offline: Offline = False,
     refresh: Refresh = False,
+    runtime_data: Data = None,
     debug: Debug = False,
 ) -> None:
     """Recommend how to ship each function's dependencies, with sizes and commands."""
     from lambdalint import runner  # noqa: PLC0415 - deferred: keeps --help fast
 
-    flags = runner.flags(runtime, arch, output_format, output, offline=offline, refresh=refresh)
+    flags = runner.flags(
+        runtime,
+        arch,
+        output_format,
+        output,
+        offline=offline,
+        refresh=refresh,
+        runtime_data=runtime_data,
+    )
     _guarded(lambda: runner.plan(paths or [Path()], flags), debug=debug)
 
 
@@ -110,39 +129,9 @@ def functions(paths: Paths = None) -> None:
     typer.echo(_guarded(lambda: runner.functions(paths or [Path()])), nl=False)
 
 
-@app.command()
-def rules() -> None:
-    """List every rule: code, slug, default severity and what it finds."""
-    from lambdalint.checks import RULES  # noqa: PLC0415
-
-    for rule in RULES:
-        typer.echo(f"{rule.code}  {rule.slug:<26} {rule.severity.value:<8} {rule.summary}")
-
-
-@app.command()
-def explain(slug: Annotated[str, typer.Argument(help="Rule slug or code.")]) -> None:
-    """Print the documentation page of a rule."""
-    from lambdalint.checks import RULES  # noqa: PLC0415
-    from lambdalint.docs import rule_doc  # noqa: PLC0415
-
-    rule = next((r for r in RULES if slug in (r.slug, r.code.upper(), r.code.lower())), None)
-    page = rule_doc(rule.slug) if rule else None
-    if rule is None or page is None:
-        raise _fail(f"no rule '{slug}' (see `lambdalint rules`)")
-    typer.echo(page.rstrip())
-
-
-@app.command()
-def runtimes() -> None:
-    """Show every known Python runtime with its OS, glibc, architectures and lifecycle."""
-    from lambdalint.engine import reference_date  # noqa: PLC0415
-    from lambdalint.report import runtimes as table  # noqa: PLC0415
-    from lambdalint.runtime.model import all_runtimes  # noqa: PLC0415
-
-    today = _guarded(reference_date)
-    typer.echo(table.render(all_runtimes(), today), nl=False)
-
-
 def main() -> None:
     """Console-script entry point."""
+    from lambdalint.cli_info import register  # noqa: PLC0415 - rules, explain, runtimes
+
+    register(app)
     app()

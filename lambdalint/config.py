@@ -16,7 +16,7 @@ FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "html")
 FAIL_ON = ("error", "warning", "info", "never")
 ARCHITECTURES = ("x86_64", "arm64")
 _LIST_KEYS = frozenset({"select", "ignore", "exclude"})
-_STR_KEYS = frozenset({"runtime", "arch", "format", "output", "fail_on"})
+_STR_KEYS = frozenset({"runtime", "arch", "format", "output", "fail_on", "runtime_data"})
 _BOOL_KEYS = frozenset({"offline"})
 _FUNCTION_KEYS = {
     "path": str,
@@ -66,6 +66,7 @@ class Config:
     fail_on: str = "error"
     offline: bool = False
     refresh: bool = False
+    runtime_data: str | None = None
     functions: tuple[FunctionSpec, ...] = ()
     source: str | None = field(default=None, compare=False)
 
@@ -107,7 +108,10 @@ def load_config(start: Path) -> Config:
     table = data if path.name == "lambdalint.toml" else data.get("tool", {}).get("lambdalint", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.lambdalint] must be a table")
-    return _validated(Config(source=str(path), **_settings(table, path)))
+    settings = _settings(table, path)
+    if "runtime_data" in settings:  # a folder named in a config file is relative to that file
+        settings["runtime_data"] = str((path.parent / settings["runtime_data"]).resolve())
+    return _validated(Config(source=str(path), **settings))
 
 
 def _settings(table: dict[str, Any], path: Path) -> dict[str, Any]:

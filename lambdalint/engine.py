@@ -39,6 +39,7 @@ from lambdalint.runtime.model import (
     UnknownRuntimeError,
     default_runtime_name,
     load_runtime,
+    set_overlay,
 )
 from lambdalint.suppress import unsuppressed
 
@@ -72,6 +73,7 @@ def run(
     ``progress(done, total)`` is called after each function.
     """
     rules = selected_rules(config)
+    overlay = set_overlay(Path(config.runtime_data) if config.runtime_data else None)
     _scan_code.cache_clear()  # files may have changed since a previous run in this process
     root, found = discover_functions(paths, config)
     functions = _named(list(found.functions), root)
@@ -79,7 +81,7 @@ def run(
     folders = Counter(fn.code_dir for fn in functions)
     if scope is not None:
         functions = [fn for fn in functions if scope.touches(fn, root, layers)]
-    notes: list[str] = []
+    notes: list[str] = [f"runtime data: {problem}" for problem in overlay]
     if config.runtime is None and any(f.runtime is None for f in functions):
         notes.append(f"no runtime given: assumed {default_runtime_name()} (use --runtime)")
     day = today or reference_date()

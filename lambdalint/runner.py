@@ -43,9 +43,11 @@ def flags(
     *,
     offline: bool,
     refresh: bool,
+    runtime_data: Path | None = None,
 ) -> dict[str, Any]:
     """The Config overrides common to ``check`` and ``plan``, from the CLI's values."""
     return {
+        "runtime_data": str(runtime_data.resolve()) if runtime_data else None,
         "runtime": runtime,
         "arch": arch,
         "format": output_format,

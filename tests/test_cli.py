@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
@@ -225,3 +226,37 @@ def test_progress_shows_only_on_a_terminal_after_a_second(monkeypatch, capsys):
     progress(1, 2)
     progress(2, 2)
     assert capsys.readouterr().err == "\r[1/2] checking functions\r[2/2] checking functions\n"
+
+
+def test_runtime_data_manifests_change_findings(tmp_path):
+    """--runtime-data applies probe manifests: a newer observed boto3 clears the mismatch."""
+    from lambdalint.runtime.probe import manifest_from_probe, write_manifest  # noqa: PLC0415
+
+    answer = json.loads((REPO / "tests" / "data" / "probe-python3.12-arm64.json").read_text())
+    manifest = manifest_from_probe(
+        answer,
+        runtime="python3.12",
+        architecture="arm64",
+        observed_on=datetime.date(2026, 11, 30),
+        source="probe-python3.12-arm64-2026-11-30",
+    )
+    data = tmp_path / "runtime-data"
+    write_manifest(manifest, data)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "app.py").write_text("import boto3\n")
+    (tmp_path / "fn" / "requirements.txt").write_text("boto3>=1.40\n")
+    args = (
+        "check",
+        str(tmp_path),
+        "--runtime",
+        "python3.12",
+        "--arch",
+        "arm64",
+        "--format",
+        "json",
+    )
+    bundled = json.loads(run_cli(*args).stdout)["functions"][0]["findings"]
+    probed = json.loads(run_cli(*args, "--runtime-data", str(data)).stdout)["functions"][0]
+    assert "runtime-version-mismatch" in [f["rule"] for f in bundled]
+    assert "runtime-version-mismatch" not in [f["rule"] for f in probed["findings"]]

@@ -51,3 +51,14 @@ def stdlib_modules(version: str) -> frozenset[str]:
 def removed_document() -> dict[str, Any]:
     """``data/removed_stdlib.json``, read once."""
     return read_json("removed_stdlib.json")
+
+
+@lru_cache(maxsize=1)
+def runtime_names() -> tuple[str, ...]:
+    """Return the name of every runtime lambdalint knows, oldest Python first."""
+    names = [
+        entry.name.removesuffix(".json")
+        for entry in data_dir().iterdir()
+        if entry.name.startswith("python") and entry.name.endswith(".json")
+    ]
+    return tuple(sorted(names, key=lambda n: version_pair(n.removeprefix("python"))))

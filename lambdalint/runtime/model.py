@@ -17,18 +17,20 @@ from typing import TYPE_CHECKING, Any
 from packaging.utils import canonicalize_name
 
 from lambdalint.runtime.load import (
-    data_dir,
     iso_date,
     read_json,
     removed_document,
+    runtime_names,
     stdlib_modules,
     version_pair,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
 
 _PREFIX = "python"
+_OVERLAY: dict[str, Path | None] = {"dir": None}  # the probe manifests folder, see set_overlay
 
 
 class UnknownRuntimeError(ValueError):
@@ -254,27 +256,38 @@ def _runtime(raw: dict[str, Any]) -> Runtime:
     )
 
 
-@lru_cache(maxsize=1)
-def runtime_names() -> tuple[str, ...]:
-    """Return the name of every runtime lambdalint knows, oldest Python first."""
-    names = [
-        entry.name.removesuffix(".json")
-        for entry in data_dir().iterdir()
-        if entry.name.startswith(_PREFIX) and entry.name.endswith(".json")
-    ]
-    return tuple(sorted(names, key=lambda n: version_pair(n.removeprefix(_PREFIX))))
+def set_overlay(directory: Path | None) -> tuple[str, ...]:
+    """Make ``load_runtime`` apply the probe manifests in ``directory`` (None: bundled only).
+
+    Returns a message per invalid manifest it will skip; the ``--runtime-data`` option calls this.
+    """
+    from lambdalint.runtime.manifest import read_manifests  # noqa: PLC0415 - it imports us
+
+    _OVERLAY.update(dir=directory)
+    load_runtime.cache_clear()
+    return () if directory is None else read_manifests(directory).problems
+
+
+@cache
+def bundled_runtime(name: str) -> Runtime:
+    """Return the runtime called ``name`` from the bundled data only, ignoring any overlay."""
+    key = name.strip().lower()
+    key = key if key.startswith(_PREFIX) else _PREFIX + key
+    known = runtime_names()
+    if key not in known:
+        raise UnknownRuntimeError(f"unknown runtime {name!r}; known runtimes: {', '.join(known)}")
+    return _runtime(read_json(f"{key}.json"))
 
 
 @cache
 def load_runtime(name: str) -> Runtime:
     """Return the runtime called ``name`` (``python3.11``; a bare ``3.11`` works too)."""
-    key = name.strip().lower()
-    if not key.startswith(_PREFIX):
-        key = _PREFIX + key
-    known = runtime_names()
-    if key not in known:
-        raise UnknownRuntimeError(f"unknown runtime {name!r}; known runtimes: {', '.join(known)}")
-    return _runtime(read_json(f"{key}.json"))
+    runtime = bundled_runtime(name)
+    if (overlay := _OVERLAY["dir"]) is None:
+        return runtime
+    from lambdalint.runtime.manifest import load_runtime_with  # noqa: PLC0415 - it imports us
+
+    return load_runtime_with(runtime.name, overlay)
 
 
 def all_runtimes() -> tuple[Runtime, ...]:
