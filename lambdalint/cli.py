@@ -131,7 +131,8 @@ def functions(paths: Paths = None) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    from lambdalint.cli_info import register  # noqa: PLC0415 - rules, explain, runtimes
+    from lambdalint import cli_deployed, cli_info  # noqa: PLC0415 - the other commands
 
-    register(app)
+    cli_info.register(app)
+    cli_deployed.register(app)
     app()

@@ -6,11 +6,15 @@ Kept out of ``cli.py`` so that module stays the thin check/plan front door.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lambdalint.config import ConfigError
+
+if TYPE_CHECKING:
+    from lambdalint.checks.base import Rule
+    from lambdalint.inspect.rule import ArtifactRule
 
 runtimes_app = typer.Typer(
     help="Show the known Python runtimes, or probe a real one to refresh its facts.",
@@ -33,22 +37,30 @@ def register(app: typer.Typer) -> None:
 
 def rules() -> None:
     """List every rule: code, slug, default severity and what it finds."""
-    from lambdalint.checks import RULES  # noqa: PLC0415
-
-    for rule in RULES:
+    for rule in _catalogue():
         typer.echo(f"{rule.code}  {rule.slug:<26} {rule.severity.value:<8} {rule.summary}")
 
 
 def explain(slug: Annotated[str, typer.Argument(help="Rule slug or code.")]) -> None:
     """Print the documentation page of a rule."""
-    from lambdalint.checks import RULES  # noqa: PLC0415
     from lambdalint.docs import rule_doc  # noqa: PLC0415
 
-    rule = next((r for r in RULES if slug in (r.slug, r.code.upper(), r.code.lower())), None)
+    catalogue = _catalogue()
+    rule = next((r for r in catalogue if slug in (r.slug, r.code.upper(), r.code.lower())), None)
     page = rule_doc(rule.slug) if rule else None
     if rule is None or page is None:
         raise _fail(f"no rule '{slug}' (see `lambdalint rules`)")
     typer.echo(page.rstrip())
+
+
+def _catalogue() -> list[Rule | ArtifactRule]:
+    """Source rules, then the artifact rules ``inspect`` adds (one entry per slug)."""
+    from lambdalint.checks import RULES  # noqa: PLC0415
+    from lambdalint.inspect import ARTIFACT_RULES  # noqa: PLC0415
+
+    slugs = {r.slug for r in RULES}
+    extra = sorted((r for r in ARTIFACT_RULES if r.slug not in slugs), key=lambda r: r.code)
+    return [*RULES, *extra]
 
 
 @runtimes_app.callback()

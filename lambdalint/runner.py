@@ -20,7 +20,7 @@ from lambdalint import baseline, engine
 from lambdalint.atomic import write_text_atomic
 from lambdalint.changes import Scope, git_scope, path_scope
 from lambdalint.config import Config, ConfigError, load_config
-from lambdalint.model import Report
+from lambdalint.model import Finding, Report
 
 _FAIL_RANK = {"info": 1, "warning": 2, "error": 3, "never": 99}
 
@@ -157,3 +157,43 @@ def _against_baseline(report: Report, selection: Selection, *, partial: bool) ->
         return report
     note = f"{dropped} known finding{'s' if dropped != 1 else ''} hidden by baseline {path}"
     return replace(report, notes=(*report.notes, note))
+
+
+def inspect(path: Path, overrides: dict[str, Any], *, layer: bool | None) -> int:
+    """``lambdalint inspect``: check a built zip, folder or image tar; return the exit code."""
+    from lambdalint.inspect import inspect_artifact  # noqa: PLC0415 - only this command needs it
+
+    if not path.exists():
+        raise ConfigError(f"path does not exist: {path}")
+    config = load_config(path).merged(**overrides)
+    from lambdalint.runtime.model import default_runtime_name  # noqa: PLC0415
+
+    runtime = engine.resolve_runtime(config.runtime or default_runtime_name())
+    arch = config.arch or "x86_64"
+    if arch not in runtime.architectures:
+        raise ConfigError(f"{runtime.name} does not run on {arch}")
+    report = inspect_artifact(
+        path, runtime=runtime.name, architecture=arch, root=engine.find_root([path]), layer=layer
+    )
+    report = _selected(report, config)
+    emit(report, config)
+    worst = max((f.severity.rank for f in report.all_findings()), default=0)
+    return 1 if worst >= _FAIL_RANK[config.fail_on] else 0
+
+
+def _selected(report: Report, config: Config) -> Report:
+    """Apply --select/--ignore (slugs or code prefixes) to an artifact report."""
+
+    def keep(finding: Finding) -> bool:
+        def hit(entry: str) -> bool:
+            return entry == finding.rule or finding.code.startswith(entry.upper())
+
+        chosen = not config.select or any(hit(e) for e in config.select)
+        return chosen and not any(hit(e) for e in config.ignore)
+
+    functions = tuple(
+        replace(fr, findings=tuple(f for f in fr.findings if keep(f))) for fr in report.functions
+    )
+    return replace(
+        report, functions=functions, findings=tuple(f for f in report.findings if keep(f))
+    )

@@ -260,3 +260,37 @@ def test_runtime_data_manifests_change_findings(tmp_path):
     probed = json.loads(run_cli(*args, "--runtime-data", str(data)).stdout)["functions"][0]
     assert "runtime-version-mismatch" in [f["rule"] for f in bundled]
     assert "runtime-version-mismatch" not in [f["rule"] for f in probed["findings"]]
+
+
+def test_inspect_reports_a_defect_inside_the_artifact(tmp_path):
+    """`inspect` of a zip with an arm64 extension, for x86_64: exit 1, location inside the zip."""
+    import zipfile  # noqa: PLC0415
+
+    from elf_samples import EM_AARCH64, elf64  # noqa: PLC0415
+
+    artifact = tmp_path / "fn.zip"
+    with zipfile.ZipFile(artifact, "w") as archive:
+        archive.writestr("index.py", "import fast\n")
+        archive.writestr("fast/__init__.py", "")
+        archive.writestr("fast/_core.cpython-312-aarch64-linux-gnu.so", elf64(EM_AARCH64))
+    result = run_cli(
+        "inspect",
+        str(artifact),
+        "--runtime",
+        "python3.12",
+        "--arch",
+        "x86_64",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1, result.stderr
+    rules = {(f["rule"], f["file"]) for f in json.loads(result.stdout)["functions"][0]["findings"]}
+    assert ("wrong-platform-binary", "fn.zip!fast/_core.cpython-312-aarch64-linux-gnu.so") in rules
+
+
+def test_inspect_missing_path_is_exit_2():
+    """A path that does not exist is a usage error."""
+    result = run_cli("inspect", "no/such.zip")
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr

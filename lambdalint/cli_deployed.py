@@ -1,0 +1,55 @@
+"""Commands about what was really deployed: ``inspect`` a built artifact, ``audit aws``.
+
+Registered on the main application by ``cli.main`` so ``cli.py`` stays the thin front door.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lambdalint.config import FORMATS, ConfigError
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"lambdalint: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``inspect`` to the main application."""
+    app.command()(inspect)
+
+
+def inspect(  # noqa: PLR0917 - one parameter per documented option
+    path: Annotated[Path, typer.Argument(help="A function or layer zip, a folder, an image tar.")],
+    runtime: Annotated[str | None, typer.Option(help="Target runtime, e.g. python3.12.")] = None,
+    arch: Annotated[str | None, typer.Option(help="x86_64 or arm64.")] = None,
+    layer: Annotated[bool | None, typer.Option("--layer/--function", help="What it is.")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only these rules.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules.")] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", help=f"{'/'.join(FORMATS)}.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
+    fail_on: Annotated[str | None, typer.Option(help="error/warning/info/never.")] = None,
+) -> None:
+    """Check a built package: native code, glibc, Python ABI, layout, bytecode, sizes."""
+    from lambdalint import runner  # noqa: PLC0415 - deferred: keeps --help fast
+
+    overrides = {
+        "runtime": runtime,
+        "arch": arch,
+        "format": output_format,
+        "fail_on": fail_on,
+        "output": str(output) if output else None,
+        "select": tuple(select or ()),
+        "ignore": tuple(ignore or ()),
+    }
+    try:
+        code = runner.inspect(path, overrides, layer=layer)
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+    raise typer.Exit(code)
