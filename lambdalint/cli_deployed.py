@@ -18,9 +18,55 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+audit_app = typer.Typer(help="Audit deployed functions (read-only).", no_args_is_help=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``inspect`` to the main application."""
+    """Add ``inspect`` and ``audit`` to the main application."""
     app.command()(inspect)
+    app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command()
+def aws(  # noqa: PLR0917 - one parameter per documented option
+    region: Annotated[list[str] | None, typer.Option(help="Region (repeatable).")] = None,
+    all_regions: Annotated[bool, typer.Option(help="Every enabled region.")] = False,
+    profile: Annotated[str | None, typer.Option(help="AWS profile.")] = None,
+    function: Annotated[list[str] | None, typer.Option(help="Only these (repeatable).")] = None,
+    max_workers: Annotated[int, typer.Option(help="Concurrent API calls.")] = 4,
+    print_iam_policy: Annotated[bool, typer.Option(help="Print the policy it needs.")] = False,
+    output_format: Annotated[
+        str | None, typer.Option("--format", help=f"{'/'.join(FORMATS)}.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
+    fail_on: Annotated[str | None, typer.Option(help="error/warning/info/never.")] = None,
+) -> None:
+    """Audit an AWS account's Python functions: runtimes, layers, sizes. Read-only."""
+    from lambdalint import runner  # noqa: PLC0415 - deferred: keeps --help fast
+    from lambdalint.audit import iam_policy  # noqa: PLC0415
+    from lambdalint.audit.aws import audit_account  # noqa: PLC0415
+    from lambdalint.config import load_config  # noqa: PLC0415
+    from lambdalint.engine import reference_date  # noqa: PLC0415
+
+    if print_iam_policy:
+        typer.echo(iam_policy().rstrip())
+        return
+    try:
+        config = load_config(Path()).merged(
+            format=output_format, fail_on=fail_on, output=str(output) if output else None
+        )
+        report = audit_account(
+            regions=region,
+            all_regions=all_regions,
+            profile=profile,
+            functions=tuple(function or ()),
+            today=reference_date(),
+            max_workers=max_workers,
+        )
+        runner.emit(report, config)
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+    raise typer.Exit(runner.exit_code(report, config))
 
 
 def inspect(  # noqa: PLR0917 - one parameter per documented option

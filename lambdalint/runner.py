@@ -114,6 +114,11 @@ def check(targets: Sequence[Path], overrides: dict[str, Any], selection: Selecti
     if selection.baseline is not None:
         report = _against_baseline(report, selection, partial=partial)
     emit(report, config, quiet=selection.quiet)
+    return exit_code(report, config)
+
+
+def exit_code(report: Report, config: Config) -> int:
+    """1 when a finding is at or above ``--fail-on``, else 0."""
     worst = max((f.severity.rank for f in report.all_findings()), default=0)
     return 1 if worst >= _FAIL_RANK[config.fail_on] else 0
 
@@ -177,8 +182,7 @@ def inspect(path: Path, overrides: dict[str, Any], *, layer: bool | None) -> int
     )
     report = _selected(report, config)
     emit(report, config)
-    worst = max((f.severity.rank for f in report.all_findings()), default=0)
-    return 1 if worst >= _FAIL_RANK[config.fail_on] else 0
+    return exit_code(report, config)
 
 
 def _selected(report: Report, config: Config) -> Report:
