@@ -35,6 +35,7 @@ def aws(  # noqa: PLR0917 - one parameter per documented option
     function: Annotated[list[str] | None, typer.Option(help="Only these (repeatable).")] = None,
     max_workers: Annotated[int, typer.Option(help="Concurrent API calls.")] = 4,
     print_iam_policy: Annotated[bool, typer.Option(help="Print the policy it needs.")] = False,
+    download: Annotated[bool, typer.Option(help="Fetch each zip and inspect it.")] = False,
     output_format: Annotated[
         str | None, typer.Option("--format", help=f"{'/'.join(FORMATS)}.")
     ] = None,
@@ -63,6 +64,12 @@ def aws(  # noqa: PLR0917 - one parameter per documented option
             today=reference_date(),
             max_workers=max_workers,
         )
+        if download:
+            from lambdalint.audit import sdk  # noqa: PLC0415
+            from lambdalint.audit.inspect_deployed import inspect_downloads  # noqa: PLC0415
+
+            session = sdk.make_session(profile, None)
+            report = inspect_downloads(report, lambda r: sdk.client(session, "lambda", r))
         runner.emit(report, config)
     except ConfigError as error:
         raise _fail(str(error)) from None

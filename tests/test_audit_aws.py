@@ -640,3 +640,30 @@ def test_cli_audits_the_emulator_without_leaking(aws, tmp_path):
     assert names
     for secret in SECRETS:
         assert secret not in result.stdout + result.stderr
+
+
+def test_download_runs_inspect_on_each_zip(aws, report, tmp_path, monkeypatch):
+    """--download inspects each zip at its deployed location and leaves no file behind."""
+    from lambdalint.audit.inspect_deployed import inspect_downloads  # noqa: PLC0415
+
+    monkeypatch.setenv("LAMBDALINT_CACHE_DIR", str(tmp_path))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", "import requests\n")
+        archive.writestr("python/requests/__init__.py", "")
+    sigv4 = Config(signature_version="s3v4")
+    s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=aws.endpoint, config=sigv4)
+    s3.create_bucket(Bucket="lambdalint-layout")
+    s3.put_object(Bucket="lambdalint-layout", Key="bad.zip", Body=buffer.getvalue())
+    url = s3.generate_presigned_url(
+        "get_object", Params={"Bucket": "lambdalint-layout", "Key": "bad.zip"}, ExpiresIn=600
+    )
+    real = aws.session().client("lambda", "us-east-1")
+    inspected = inspect_downloads(report, lambda _region: PresignedClient(real, url))
+    by_name = {fr.function.name: fr for fr in inspected.functions}
+    layout = [f for f in by_name["reports-py312"].findings if f.rule == "misplaced-layer-layout"]
+    assert layout
+    assert layout[0].location.file.startswith("aws://lambda/us-east-1/reports-py312!python/")
+    assert list((tmp_path / "downloads").iterdir()) == []
+    rendered = render(inspected, "json")
+    assert not any(secret in rendered for secret in SECRETS)
