@@ -83,13 +83,38 @@ CheckFn = Callable[["Rule", FunctionFacts], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A registered check: stable slug and code, default severity, and the function to run."""
+class RuleInfo:
+    """What every rule is, whatever it checks: stable slug and code, severity, summary."""
 
     slug: str
     code: str
     severity: Severity
     summary: str
+
+    def build(
+        self,
+        location: Location,
+        message: str,
+        fix: str,
+        function: str | None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of this rule (its default severity unless one is given)."""
+        return Finding(
+            rule=self.slug,
+            code=self.code,
+            severity=severity or self.severity,
+            message=message,
+            fix=fix,
+            location=location,
+            function=function,
+        )
+
+
+@dataclass(frozen=True)
+class Rule(RuleInfo):
+    """A registered source check: the metadata and the function to run over FunctionFacts."""
+
     check: CheckFn
 
     def run(self, facts: FunctionFacts) -> list[Finding]:
@@ -105,12 +130,4 @@ class Rule:
         severity: Severity | None = None,
     ) -> Finding:
         """A finding of this rule about ``facts.function``."""
-        return Finding(
-            rule=self.slug,
-            code=self.code,
-            severity=severity or self.severity,
-            message=message,
-            fix=fix,
-            location=location,
-            function=facts.function.name,
-        )
+        return self.build(location, message, fix, facts.function.name, severity)

@@ -1,10 +1,11 @@
-"""What an artifact rule is: the same metadata as ``checks.base.Rule``, a check over facts."""
+"""What an artifact rule is: the shared rule metadata, with a check over ArtifactFacts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from lambdalint.checks.base import RuleInfo
 from lambdalint.inspect.facts import ArtifactFacts
 from lambdalint.model import Finding, Severity
 
@@ -12,13 +13,9 @@ ArtifactCheck = Callable[["ArtifactRule", ArtifactFacts], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
-class ArtifactRule:
-    """A check over a built artifact: stable slug and code, default severity, summary."""
+class ArtifactRule(RuleInfo):
+    """A check over a built artifact."""
 
-    slug: str
-    code: str
-    severity: Severity
-    summary: str
     check: ArtifactCheck
 
     def run(self, facts: ArtifactFacts) -> list[Finding]:
@@ -34,12 +31,5 @@ class ArtifactRule:
         severity: Severity | None = None,
     ) -> Finding:
         """A finding at ``inner`` (a path inside the artifact; "" for the artifact itself)."""
-        return Finding(
-            rule=self.slug,
-            code=self.code,
-            severity=severity or self.severity,
-            message=message,
-            fix=fix,
-            location=facts.where(inner),
-            function=facts.label.rsplit("/", 1)[-1],
-        )
+        function = facts.label.rsplit("/", 1)[-1]
+        return self.build(facts.where(inner), message, fix, function, severity)
