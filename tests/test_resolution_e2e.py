@@ -267,3 +267,21 @@ def test_namespace_packages_map_by_submodule(tmp_path, local_index):
     assert [(f["rule"], f["line"]) for f in data["functions"][0]["findings"]] == [
         ("transitive-import", 1)
     ]
+
+
+def test_frozen_pins_needed_by_another_requirement_are_not_unused(tmp_path, local_index):
+    """A pip-freeze file pins dependencies too: those are not reported as unused."""
+    wheels = tmp_path / "wheels"
+    local_index.add(build_wheel(wheels, "webkit", "1.2.0", requires=["httpcore>=1"]))
+    local_index.add(build_wheel(wheels, "httpcore", "1.0.4"))
+    local_index.add(build_wheel(wheels, "leftover", "0.1.0"))
+    root = function_repo(
+        tmp_path, "import webkit\n", "webkit==1.2.0\nhttpcore==1.0.4\nleftover==0.1.0\n"
+    )
+    _result, data = check_json(root, local_index.url, tmp_path / "cache")
+    unused = [
+        f["message"].split()[0]
+        for f in data["functions"][0]["findings"]
+        if f["rule"] == "unused-requirement"
+    ]
+    assert unused == ["leftover"]

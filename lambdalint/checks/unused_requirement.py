@@ -12,9 +12,12 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     """Flag direct requirements that no import of the function uses."""
     imported = {ref.module for ref in facts.shipped_imports}
     roots = {m.split(".", 1)[0] for m in imported}
+    needed = _needed_by_others(facts)
     for requirement in facts.requirements:
         if not requirement.direct or requirement.constraint:
             continue  # pinned for another requirement (pip-tools "# via") or only a constraint
+        if requirement.normalized in needed:
+            continue  # a pip-freeze style pin another declared requirement depends on
         if not facts.target.applies(requirement.marker):
             continue  # not installed on this target at all
         modules = facts.modules.modules_of(requirement)
@@ -29,6 +32,19 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             f"Remove {requirement.name} from the requirements, or ignore this finding if it is "
             "loaded by name (a plugin, a database driver).",
         )
+
+
+def _needed_by_others(facts: FunctionFacts) -> set[str]:
+    """Declared distributions that the resolved graph says another declared one requires."""
+    resolution = facts.resolution
+    if resolution is None:
+        return set()
+    declared = {r.normalized for r in facts.requirements}
+    return {
+        dist.normalized
+        for dist in resolution.dists
+        if dist.normalized in declared and set(dist.parents) & declared
+    }
 
 
 def _used(module: str, imported: set[str], roots: set[str]) -> bool:
