@@ -20,8 +20,9 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         shipped = facts.shipped(requirement.normalized)
         if shipped is None:
             continue
-        seen = _verdict(facts, shipped, requirement)
         installs = facts.function.installs_requirements
+        # When the build installs the pin, the runtime's version no longer matters.
+        seen = observed(facts, shipped) if installs else _verdict(facts, shipped, requirement)
         if installs is False:
             message = (
                 f"{shipped.name} comes from the {runtime.name} runtime ({seen}), not from "
