@@ -39,7 +39,8 @@ Diff = Annotated[str | None, typer.Option(help="Only functions changed since thi
 Data = Annotated[Path | None, typer.Option(help="Probe manifests overriding runtime facts.")]
 
 
-def _fail(message: str) -> typer.Exit:
+def fail(message: str) -> typer.Exit:
+    """Print a usage error; the caller raises the returned exit (status 2)."""
     typer.echo(f"lambdalint: error: {message}", err=True)
     return typer.Exit(2)
 
@@ -49,11 +50,11 @@ def _guarded(action: Callable[[], T], *, debug: bool = False) -> T:
     try:
         return action()
     except ConfigError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     except Exception as error:
         if debug:
             raise
-        raise _fail(f"internal error: {error!r} (run with --debug for details)") from None
+        raise fail(f"internal error: {error!r} (run with --debug for details)") from None
 
 
 @app.command()

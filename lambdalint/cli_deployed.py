@@ -10,13 +10,8 @@ from typing import Annotated
 
 import typer
 
+from lambdalint.cli import fail as _fail
 from lambdalint.config import FORMATS, ConfigError
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"lambdalint: error: {message}", err=True)
-    return typer.Exit(2)
-
 
 audit_app = typer.Typer(help="Audit deployed functions (read-only).", no_args_is_help=True)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from lambdalint.cli import fail as _fail
 from lambdalint.config import ConfigError
 
 if TYPE_CHECKING:
@@ -21,11 +22,6 @@ runtimes_app = typer.Typer(
     invoke_without_command=True,
     add_completion=False,
 )
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"lambdalint: error: {message}", err=True)
-    return typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:

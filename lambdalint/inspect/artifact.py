@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-MiB = 1024 * 1024
+from lambdalint.resolve.sizes import MiB
+
 GiB = 1024 * MiB
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _LINK_BYTES = 4096

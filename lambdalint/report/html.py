@@ -13,9 +13,10 @@ from html import escape
 
 from lambdalint import __version__
 from lambdalint.model import Finding, FunctionReport, Plan, Report, Severity
+from lambdalint.resolve.sizes import UNZIPPED_LIMIT, ZIPPED_UPLOAD_LIMIT, MiB
 
-KiB, MiB = 1024, 1024 * 1024
-ZIP_LIMIT, UNZIPPED_LIMIT = 50 * MiB, 250 * MiB
+KiB = 1024
+ZIP_LIMIT = ZIPPED_UPLOAD_LIMIT
 UNKNOWN_SIZES = "sizes unknown (resolution offline or incomplete)"
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 _W, _X0, _X1, _ROW, _TOP, _LABEL = 480, 8, 472, 38, 40, 48  # chart geometry, viewBox units

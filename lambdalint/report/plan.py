@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from lambdalint.model import Plan, Report
-
-_MiB = 1024 * 1024
+from lambdalint.resolve.sizes import mib
 
 
 def render(report: Report) -> str:
@@ -33,5 +32,4 @@ def sizes(plan: Plan) -> str:
     """`` (12.3 MiB zipped, 45.6 MiB unzipped)`` when the plan has sizes."""
     if plan.zipped_bytes is None or plan.unzipped_bytes is None:
         return ""
-    zipped, unzipped = plan.zipped_bytes / _MiB, plan.unzipped_bytes / _MiB
-    return f" ({zipped:.1f} MiB zipped, {unzipped:.1f} MiB unzipped)"
+    return f" ({mib(plan.zipped_bytes)} zipped, {mib(plan.unzipped_bytes)} unzipped)"
