@@ -231,7 +231,7 @@ def _sized(size: SizeEstimate | None) -> str:
 
 def _no_wheel(facts: FunctionFacts) -> bool:
     resolution = facts.resolution
-    return bool(resolution and any(d.no_wheel for d in resolution.dists))
+    return bool(resolution and any(d.needs_native_build for d in resolution.dists))
 
 
 def _normalized(facts: FunctionFacts, names: tuple[str, ...]) -> set[str]:

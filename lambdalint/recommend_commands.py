@@ -95,9 +95,15 @@ def zip_commands(
         f"--platform {tag}"
         for tag in platform_tags(facts.runtime.glibc, facts.target.architecture, wheel_names)
     )
+    # A pure-Python sdist (no wheel at all) builds on any host into a wheel that runs anywhere.
+    from_source = "".join(
+        f" --no-binary={d.name}"
+        for d in (shipped_dists(facts) if facts.resolution else ())
+        if d.no_wheel and not d.needs_native_build
+    )
     target = (
         f"--target build/ {platforms} --implementation cp --python-version {major}.{minor} "
-        "--only-binary=:all: --no-compile"
+        f"--only-binary=:all:{from_source} --no-compile"
     )
     return (
         *(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+import tarfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -69,3 +71,35 @@ def _expand(tag: str) -> list[str]:
     """``cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64`` -> one tag per platform."""
     python, abi, platforms = tag.split("-", 2)
     return [f"{p}-{abi}-{plat}" for p in python.split(".") for plat in platforms.split(".")]
+
+
+def build_sdist(
+    folder: Path,
+    name: str,
+    version: str,
+    *,
+    requires: Sequence[str] = (),
+    files: Mapping[str, bytes | str] | None = None,
+) -> Path:
+    """Write ``{name}-{version}.tar.gz`` (PKG-INFO, setup.py and ``files``) into ``folder``.
+
+    By default it holds one pure-Python package named after the distribution.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    module = name.replace("-", "_").lower()
+    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    metadata += [f"Requires-Dist: {r}" for r in requires]
+    content = {
+        "PKG-INFO": "\n".join(metadata) + "\n",
+        "setup.py": "raise SystemExit('tests never build this')\n",
+        **(files or {f"{module}/__init__.py": f'__version__ = "{version}"\n'}),
+    }
+    base = f"{name.replace('-', '_')}-{version}"
+    path = folder / f"{base}.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        for member, data in content.items():
+            raw = data.encode() if isinstance(data, str) else data
+            info = tarfile.TarInfo(f"{base}/{member}")
+            info.size = len(raw)
+            archive.addfile(info, io.BytesIO(raw))
+    return path

@@ -24,10 +24,13 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         )
         return
     for dist in resolution.dists:
-        if not dist.no_wheel:
-            continue
+        if not dist.needs_native_build:
+            continue  # a wheel fits, or a pure-Python sdist that pip builds for any platform
         if dist.other_wheels:
             what = f"wheels exist only for other targets ({', '.join(dist.other_wheels[:4])})"
+        elif dist.sdist is not None:
+            native = ", ".join(dist.sdist.native_sources[:3])
+            what = f"only a source distribution exists, with native sources ({native})"
         elif dist.has_sdist:
             what = "only a source distribution exists, which would have to be built"
         else:

@@ -187,8 +187,9 @@ class ModuleMap:
         """
         resolution = self._resolution
         resolved = resolution.dist(requirement.normalized) if resolution else None
-        if resolution and resolved is not None and resolved.wheel and resolved.wheel.modules:
-            modules = resolved.wheel.modules
+        files = resolved.wheel or resolved.sdist if resolved is not None else None
+        if resolution and files is not None and files.modules:
+            modules = files.modules
             if any(m.split(".")[0] in resolution.by_module for m in modules):
                 return modules
             # Only a shared namespace root (``google``): the name says which part is its own.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from packaging.utils import canonicalize_name
 from lambdalint.model import Requirement
 from lambdalint.resolve.cache import Cache
 from lambdalint.resolve.indexes import IndexConfig
+from lambdalint.resolve.sdists import SdistError, SdistFacts, sdist_facts
 from lambdalint.resolve.target import Target
 from lambdalint.resolve.uv import (
     Lock,
@@ -29,10 +31,12 @@ from lambdalint.resolve.uv import (
     choose_wheel,
     compile_lock,
     parse_pylock,
+    wheelless,
 )
 from lambdalint.resolve.wheels import WheelError, WheelFacts, wheel_facts
 
 _FETCHERS = 8
+SET_ASIDE_ROUNDS = 5  # resolutions tried, setting wheel-less packages aside between them
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,12 @@ class ResolvedDist:
     direct: bool
     parents: tuple[str, ...]
     problem: str | None = None
+    sdist: SdistFacts | None = None  # read from the source archive when no wheel exists
+
+    @property
+    def needs_native_build(self) -> bool:
+        """No wheel, and no pure-Python sdist either: only a build for the target can help."""
+        return self.no_wheel and (self.sdist is None or not self.sdist.pure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +184,7 @@ def resolve(
         return Resolution(note="offline and not in the cache: dependencies were not resolved")
     else:
         try:
-            lock = compile_lock(text, target.python_version, glibc, target.architecture, index)
+            lock = _compile_setting_aside(lines, target, glibc, index, cache)
         except ResolutionError as error:
             if not error.packages and _unreachable(error.message):
                 return Resolution(note=f"the package index could not be reached: {error}")
@@ -183,7 +193,37 @@ def resolve(
             return Resolution(note=str(error))
         cache.put_json("lock", key, lock.to_json())
     direct = {r.normalized for r in requirements if r.direct and not r.constraint}
-    return _read_wheels(lock, direct, target, glibc, cache)
+    return _read_wheels(lock, direct, target, glibc, cache, index=index)
+
+
+def _compile_setting_aside(
+    lines: list[str], target: Target, glibc: tuple[int, int], index: IndexConfig, cache: Cache
+) -> Lock:
+    """Resolve; a package uv rejects only for lack of a wheel is set aside and the rest resolves.
+
+    A set-aside package's own dependencies, when its sdist states them, join the input, so the
+    graph stays whole. Bounded: after ``SET_ASIDE_ROUNDS`` the last error stands.
+    """
+    aside: dict[str, str | None] = {}
+    extra: list[str] = []
+    for _round in range(SET_ASIDE_ROUNDS):
+        overrides = tuple(f"{name} ; sys_platform == 'never'" for name in aside)
+        text = "\n".join([*lines, *extra]) + "\n"
+        try:
+            lock = compile_lock(
+                text, target.python_version, glibc, target.architecture, index, overrides=overrides
+            )
+        except ResolutionError as error:
+            new = {n: v for n, v in wheelless(error.message).items() if n not in aside}
+            if not new:
+                raise
+            aside.update(new)
+            for name, version in new.items():
+                with suppress(SdistError):
+                    extra += sdist_facts(name, version, index, cache).requires_dist
+            continue
+        return Lock(lock.packages, tuple(aside.items()))
+    raise ResolutionError(f"still unresolved after setting aside {', '.join(aside)}", ())
 
 
 _NETWORK_WORDS = (
@@ -205,7 +245,13 @@ def _unreachable(message: str) -> bool:
 
 
 def _read_wheels(
-    lock: Lock, direct: set[str], target: Target, glibc: tuple[int, int], cache: Cache
+    lock: Lock,
+    direct: set[str],
+    target: Target,
+    glibc: tuple[int, int],
+    cache: Cache,
+    *,
+    index: IndexConfig | None = None,
 ) -> Resolution:
     chosen = {
         p.normalized: choose_wheel(p, target.python_version, glibc, target.architecture)
@@ -223,7 +269,12 @@ def _read_wheels(
 
     with ThreadPoolExecutor(max_workers=_FETCHERS) as pool:
         results = dict(zip(lock.packages, pool.map(facts, lock.packages), strict=True))
-    parents = _parents(results, target)
+    sources = _source_only(lock, index, cache)
+    parents = _parents(
+        [*(w.requires_dist if w else () for w, _p in results.values()), *sources.values()],
+        [*(p.normalized for p in results), *sources],
+        target,
+    )
     dists = []
     for package, (wheel, problem) in results.items():
         picked = chosen[package.normalized]
@@ -242,11 +293,27 @@ def _read_wheels(
                 problem=problem,
             )
         )
+    for (name, version), sdist in zip(lock.source_only, sources.values(), strict=True):
+        dists.append(
+            ResolvedDist(
+                name=name,
+                normalized=canonicalize_name(name),
+                version=version or "(newest)",
+                wheel=None,
+                wheel_url=None,
+                no_wheel=True,
+                other_wheels=(),
+                has_sdist=sdist is not None,
+                direct=canonicalize_name(name) in direct,
+                parents=tuple(sorted(parents.get(canonicalize_name(name), ()))),
+                sdist=sdist,
+            )
+        )
     # A top-level name several wheels share (``google``, ``azure``) is a namespace: leave it to
     # name-based matching rather than crediting whichever wheel came last.
     owners: dict[str, set[str]] = {}
     for d in dists:
-        for m in d.wheel.modules if d.wheel else ():
+        for m in d.wheel.modules if d.wheel else d.sdist.modules if d.sdist else ():
             owners.setdefault(m.split(".")[0], set()).add(d.normalized)
     by_module = {
         root: next(d for d in dists if d.normalized in names)
@@ -257,18 +324,33 @@ def _read_wheels(
 
 
 def _parents(
-    results: dict[LockedPackage, tuple[WheelFacts | None, str | None]], target: Target
+    requires: list[tuple[str, ...] | SdistFacts | None], names: list[str], target: Target
 ) -> dict[str, set[str]]:
-    """Who requires whom, from each wheel's Requires-Dist evaluated for the target."""
+    """Who requires whom, from each package's Requires-Dist evaluated for the target."""
     found: dict[str, set[str]] = {}
     environment = target.environment()
-    for package, (wheel, _problem) in results.items():
-        for line in wheel.requires_dist if wheel else ():
+    for lines, parent in zip(requires, names, strict=True):
+        listed = lines.requires_dist if isinstance(lines, SdistFacts) else lines or ()
+        for line in listed:
             try:
                 requirement = Pep508(line)
                 if requirement.marker and not requirement.marker.evaluate(environment):
                     continue
             except (InvalidRequirement, InvalidMarker):
                 continue
-            found.setdefault(canonicalize_name(requirement.name), set()).add(package.normalized)
+            found.setdefault(canonicalize_name(requirement.name), set()).add(parent)
+    return found
+
+
+def _source_only(
+    lock: Lock, index: IndexConfig | None, cache: Cache
+) -> dict[str, SdistFacts | None]:
+    """Sdist facts of each set-aside package (None when its sdist cannot be found or read)."""
+    found: dict[str, SdistFacts | None] = {}
+    for name, version in lock.source_only:
+        facts = None
+        if index is not None:
+            with suppress(SdistError):
+                facts = sdist_facts(name, version, index, cache)
+        found[canonicalize_name(name)] = facts
     return found

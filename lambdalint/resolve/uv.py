@@ -73,6 +73,7 @@ class Lock:
     """The full resolution for one target, in a JSON-friendly shape for the cache."""
 
     packages: tuple[LockedPackage, ...]
+    source_only: tuple[tuple[str, str | None], ...] = ()  # set aside: (name, version) with no wheel
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-serializable dict that :meth:`from_json` reads back."""
@@ -92,7 +93,8 @@ class Lock:
                     sdist=LockedFile(**p["sdist"]) if p.get("sdist") else None,
                 )
                 for p in data["packages"]
-            )
+            ),
+            tuple((str(name), version) for name, version in data.get("source_only", ())),
         )
 
 
@@ -143,8 +145,13 @@ def compile_lock(
     timeout: float = 300,
     cache_dir: Path | None = None,
     offline: bool = False,
+    overrides: tuple[str, ...] = (),
 ) -> Lock:
-    """Resolve PEP 508 lines for the target; raises :class:`ResolutionError` when uv can't."""
+    """Resolve PEP 508 lines for the target; raises :class:`ResolutionError` when uv can't.
+
+    ``overrides`` are uv override lines (``name ; sys_platform == 'never'`` sets a package
+    aside, wherever it sits in the graph).
+    """
     lines = requirement_lines(requirements_text)
     if not lines:
         return Lock(())
@@ -159,6 +166,9 @@ def compile_lock(
             f"--python-version={python_version[0]}.{python_version[1]}",
             *index.uv_args(),
         ]
+        if overrides:
+            (folder / "overrides.txt").write_text("\n".join(overrides) + "\n", encoding="utf-8")
+            command.append("--overrides=overrides.txt")
         if sys.executable:  # an interpreter uv need not search for; --no-build never runs it
             command.append(f"--python={sys.executable}")
         if offline:
@@ -288,6 +298,23 @@ def _scrub(stderr: str, folder: Path) -> str:
     for path in (str(folder.resolve()), str(folder)):
         text = text.replace(path, "<tmp>")
     return redact_url(text.replace(str(Path.home()), "~"))
+
+
+_NO_WHEEL = (
+    re.compile(r"([\w.-]+)==(\S+?),? has no (?:usable wheels|wheels with a matching)"),
+    re.compile(r"all versions of ([\w.-]+)()(?: \S+)? have no (?:usable wheels|wheels with a)"),
+    re.compile(r"Wheels are required for `([\w.-]+)`()"),
+)
+
+
+def wheelless(message: str) -> dict[str, str | None]:
+    """Packages uv rejected only for lacking a usable wheel: name -> version when uv named one."""
+    found: dict[str, str | None] = {}
+    for pattern in _NO_WHEEL:
+        for match in pattern.finditer(message):
+            name = canonicalize_name(match.group(1))
+            found[name] = found.get(name) or match.group(2) or None
+    return found
 
 
 def _blamed(message: str) -> tuple[str, ...]:
