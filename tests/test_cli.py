@@ -23,7 +23,7 @@ FOUNDING = "fixtures/founding-requests"
         (["--runtime", "python3.11", "--fail-on", "never"], 0),
         (["--runtime", "python3.11", "--ignore", "missing-dependency"], 0),
         (["--runtime", "python3.11", "--ignore", "LL001"], 0),
-        (["--runtime", "python3.11", "--select", "runtime-provided", "--fail-on", "info"], 1),
+        (["--runtime", "python3.11", "--select", "requirements-not-installed", "--fail-on", "info"], 1),
         (["--runtime", "python3.11", "--select", "unused-requirement", "--fail-on", "info"], 0),
         (["--runtime", "python3.11", "--ignore", "missing-dependency", "--fail-on", "warning"], 1),
     ],
@@ -70,7 +70,7 @@ def test_text_report_names_file_line_and_fix():
         in result.stdout
     )
     assert "fix: Add requests" in result.stdout
-    assert result.stdout.rstrip().endswith("1 function checked: 1 error, 1 warning, 2 info")
+    assert result.stdout.rstrip().endswith("1 function checked: 1 error, 1 warning, 1 info")
     assert "\033[" not in result.stdout  # no colour when not a TTY
 
 

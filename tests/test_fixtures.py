@@ -37,6 +37,7 @@ CASES = [
     ("container-image", [], 0),
     ("terraform-misconfigured", [], 1),
     ("broken-iac", ["--runtime", "python3.12"], 1),
+    ("terraform-child-module", [], 1),
 ]
 
 

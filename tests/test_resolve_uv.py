@@ -294,6 +294,9 @@ X86 = "manylinux_2_17_x86_64"
         (["cp312-cp312-macosx_11_0_arm64", "cp312-cp312-win_amd64"], (3, 12), AL2023, "arm64",
          None),
         ([], (3, 12), AL2023, "x86_64", None),
+        (["cp37-cp37m-manylinux_2_17_x86_64.manylinux2014_x86_64", ANY], (3, 7), AL2, "x86_64",
+         "cp37-cp37m-manylinux_2_17_x86_64.manylinux2014_x86_64"),
+        (["cp37-cp37-manylinux2014_x86_64"], (3, 7), AL2, "x86_64", None),
     ],
 )  # fmt: skip
 def test_choose_wheel_ranks_like_the_target_pip(tags, py, glibc, arch, expected):

@@ -21,15 +21,12 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         if shipped is None:
             continue
         installs = facts.function.installs_requirements
+        if installs is False:
+            continue  # nothing ships a second copy: requirements-not-installed and
+            # runtime-version-mismatch say what the uninstalled file means
         # When the build installs the pin, the runtime's version no longer matters.
         seen = observed(facts, shipped) if installs else _verdict(facts, shipped, requirement)
-        if installs is False:
-            message = (
-                f"{shipped.name} comes from the {runtime.name} runtime ({seen}), not from "
-                f"{requirement.location.file}, which {facts.function.packaging} never installs"
-            )
-            fix = _version_fix(shipped.name)
-        elif installs is None:
+        if installs is None:
             message = (
                 f"{shipped.name} is preinstalled in {runtime.name} ({seen}); if your build "
                 "installs this file, the bundled copy shadows the runtime's"

@@ -3,24 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
+
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement as Pep508
+from packaging.utils import canonicalize_name
 
 from lambdalint.checks.base import FunctionFacts, Rule
 from lambdalint.model import Finding, Severity
+from lambdalint.resolve.mapping import loaded_by_name
 
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     """Flag direct requirements that no import of the function uses."""
     imported = {ref.module for ref in facts.shipped_imports}
     roots = {m.split(".", 1)[0] for m in imported}
-    needed = _needed_by_others(facts)
+    needed = _needed_by_others(facts) | loaded_by_name(roots)
     for requirement in facts.requirements:
         if not requirement.direct or requirement.constraint:
             continue  # pinned for another requirement (pip-tools "# via") or only a constraint
         if requirement.normalized in needed:
-            continue  # a pip-freeze style pin another declared requirement depends on
+            continue  # a pin another requirement needs, or a driver a library loads by name
         if not facts.target.applies(requirement.marker):
             continue  # not installed on this target at all
         modules = facts.modules.modules_of(requirement)
+        if modules and all(facts.runtime.is_stdlib(m) for m in modules):
+            yield rule.finding(
+                facts,
+                requirement.location,
+                f"{requirement.name} only re-provides the standard-library module "
+                f"{', '.join(repr(m) for m in modules[:3])}, which {facts.runtime.name} has; "
+                "installed into the package, its old copy is imported ahead of the standard "
+                "library",
+                f"Remove {requirement.name} from the requirements; the standard library has it.",
+            )
+            continue
         if any(_used(m, imported, roots) for m in modules):
             continue
         shown = ", ".join(f"'{m}'" for m in modules[:3])
@@ -40,11 +57,19 @@ def _needed_by_others(facts: FunctionFacts) -> set[str]:
     if resolution is None:
         return set()
     declared = {r.normalized for r in facts.requirements}
-    return {
+    needed = {
         dist.normalized
         for dist in resolution.dists
         if dist.normalized in declared and set(dist.parents) & declared
     }
+    for dist in resolution.dists:  # ``pydantic`` + ``email-validator`` is pydantic[email]
+        for line in dist.wheel.requires_dist if dist.wheel and dist.normalized in declared else ():
+            with suppress(InvalidRequirement):
+                wanted = Pep508(line)
+                name = canonicalize_name(wanted.name)
+                if wanted.marker and "extra" in str(wanted.marker) and name in declared:
+                    needed.add(name)
+    return needed
 
 
 def _used(module: str, imported: set[str], roots: set[str]) -> bool:

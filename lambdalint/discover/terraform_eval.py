@@ -25,6 +25,8 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _CONSTANTS: dict[str, Value] = {"true": True, "false": False, "null": None}
 
+_ROOT_MODULE_DEPTH = 3  # how far above a child module its root module is looked for
+
 
 class Unresolved(Exception):  # noqa: N818 - an outcome of evaluation, not a failure
     """An expression that cannot be evaluated without running Terraform."""
@@ -101,8 +103,22 @@ class Scope:
         return self.at(self.text(raw))
 
     def at(self, text: str) -> Path:
-        """``text`` as a normalised path; relative paths start at the module folder."""
-        return Path(os.path.normpath(self.folder / text))
+        """``text`` as a normalised path; relative paths start at the module folder.
+
+        Terraform itself resolves a relative path against the working directory (the root
+        module), which is why modules write ``path.module``: when the path does not exist
+        below this folder, the nearest enclosing folder with ``*.tf`` files where it does wins.
+        """
+        here = Path(os.path.normpath(self.folder / text))
+        if Path(text).is_absolute() or here.exists():
+            return here
+        for parent in self.folder.parents[:_ROOT_MODULE_DEPTH]:
+            if (parent / ".git").exists():
+                break
+            there = Path(os.path.normpath(parent / text))
+            if there.exists() and any(parent.glob("*.tf")):
+                return there
+        return here
 
     def reference(self, raw: object) -> str | None:
         """``data.archive_file.x.output_path`` for ``"${data.archive_file.x.output_path}"``.

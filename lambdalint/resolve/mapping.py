@@ -65,6 +65,27 @@ def table_distributions(module: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _loaded_by_name_table() -> dict[str, frozenset[str]]:
+    """Host module -> distributions it imports by name at run time (shipped data)."""
+    text = (
+        resources.files("lambdalint.resolve")
+        .joinpath("data/loaded_by_name.json")
+        .read_text(encoding="utf-8")
+    )
+    hosts = json.loads(text)["hosts"]
+    return {
+        host: frozenset(canonicalize_name(d) for d in entry["distributions"])
+        for host, entry in hosts.items()
+    }
+
+
+def loaded_by_name(imported_roots: set[str]) -> set[str]:
+    """Distributions that the imported libraries load by name (drivers, backends, engines)."""
+    table = _loaded_by_name_table()
+    return {dist for root in imported_roots & table.keys() for dist in table[root]}
+
+
+@lru_cache(maxsize=1)
 def _modules_by_distribution() -> dict[str, list[str]]:
     """The fallback table reversed: normalized distribution -> import names."""
     reverse: dict[str, list[str]] = {}

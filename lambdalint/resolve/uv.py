@@ -259,8 +259,10 @@ def target_tags(
         if minor in _LEGACY:
             platforms.append(f"{_LEGACY[minor]}_{machine}")
     interpreter = f"cp{python_version[0]}{python_version[1]}"
+    # CPython before 3.8 built with pymalloc (as Lambda's were) has the ABI tag cp37m.
+    abi = f"{interpreter}m" if python_version < (3, 8) else interpreter
     return [
-        *cpython_tags(python_version, abis=[interpreter], platforms=platforms),
+        *cpython_tags(python_version, abis=[abi], platforms=platforms),
         *compatible_tags(python_version, interpreter=interpreter, platforms=platforms),
     ]
 
