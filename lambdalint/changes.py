@@ -35,7 +35,12 @@ class Scope:
         folders: list[Path] = [] if function.inline_code is not None else [function.code_dir]
         files = {
             root / loc.file
-            for loc in (function.source, function.packaging_source, function.inline_origin)
+            for loc in (
+                function.source,
+                function.packaging_source,
+                function.inline_origin,
+                function.built_by,
+            )
             if loc is not None
         }
         if function.requirements_file is not None:
@@ -43,7 +48,7 @@ class Scope:
         for layer in (layers[key] for key in function.layers if key in layers):
             folders.extend(d for d in (layer.content_dir,) if d is not None)
             files.update(f for f in (layer.requirements_file,) if f is not None)
-            files.update(root / loc.file for loc in (layer.source,) if loc is not None)
+            files.update(root / loc.file for loc in (layer.source, layer.built_by) if loc)
         if any(self._within(folder) for folder in folders) or any(map(self.selects, files)):
             return True
         return function.inline_code is None and any(

@@ -46,11 +46,15 @@ class Function:
     ``installs_requirements`` is None when nothing says whether the packaging path runs
     ``pip install`` (a bare directory); True/False when the IaC tells. ``layers`` holds layer
     references as the IaC writes them: ARNs, or keys of layers defined in the same repository
-    (see ``Layer.key``). ``requirements_file`` overrides the default lookup in ``code_dir``.
+    (see ``Layer.key``). ``requirements_file`` overrides the default lookup in ``code_dir``
+    (a requirements file, a Pipfile or a pyproject.toml). ``installs_only`` says what the
+    packaging path would install when it skips the declarations the folder has (``sam build``
+    installs only requirements.txt, so a lone Pipfile is never installed).
     ``source`` is where the IaC defines the function; ``packaging_source`` where it decides
     how the code is packaged (a Terraform ``archive_file`` block), when that differs.
     ``inline_code`` is source embedded in a template (SAM ``InlineCode``, CloudFormation
     ``ZipFile``); ``inline_origin`` is where its first line sits in that template.
+    ``built_by`` is the build-script line (outside the IaC) that installs the requirements.
     """
 
     name: str
@@ -65,6 +69,7 @@ class Function:
     package_type: PackageType = PackageType.ZIP
     packaging: str = "directory"
     installs_requirements: bool | None = None
+    installs_only: str | None = None
     source: Location | None = None
     packaging_source: Location | None = None
     inline_code: str | None = None
@@ -72,6 +77,7 @@ class Function:
     memory_mb: int | None = None
     timeout_s: int | None = None
     notes: tuple[str, ...] = ()
+    built_by: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,8 @@ class Layer:
     ``content_dir`` is the folder that becomes ``/opt`` (Python code under ``python/``), or,
     when ``builds_requirements`` is True, the folder whose ``requirements.txt`` the build
     installs into ``python/`` (SAM ``BuildMethod``, the serverless plugin's ``layer: true``).
+    ``requirements_file`` (a requirements file or a pyproject.toml) overrides that lookup;
+    ``built_by`` is the build-script line outside the IaC that installs it, when one does.
     """
 
     key: str
@@ -89,6 +97,7 @@ class Layer:
     builds_requirements: bool = False
     source: Location | None = None
     requirements_file: Path | None = None
+    built_by: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)

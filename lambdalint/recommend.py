@@ -64,7 +64,8 @@ def _choose(facts: FunctionFacts, size: SizeEstimate | None) -> Plan:  # noqa: P
         return _container(facts, needed, size)
     in_layers = {r.name: _layer_of(facts, r) for r in declared}
     if declared and all(in_layers.values()) and not undeclared:
-        layers = ", ".join(dict.fromkeys(name for name in in_layers.values() if name))
+        built = _built_layers(facts)
+        layers = ", ".join(dict.fromkeys(built.get(n, n) for n in in_layers.values() if n))
         return Plan(
             "layer",
             distributions=tuple(in_layers),
@@ -209,13 +210,36 @@ def _nothing_reason(facts: FunctionFacts) -> str:
         for r in facts.installed_requirements
         if r.direct and facts.shipped(r.normalized) is not None
     ]
+    layers = _import_layers(facts)
+    who = f"the runtime and layer {', '.join(layers)} provide" if layers else "the runtime provides"
     if not runtime_names:
-        return "the runtime provides every third-party module the code imports"
+        return f"{who} every third-party module the code imports"
     names = ", ".join(runtime_names)
     return (
-        f"the runtime provides every third-party module the code imports ({names} included; "
+        f"{who} every third-party module the code imports ({names} included; "
         "its version floats with AWS's managed runtime updates)"
     )
+
+
+def _import_layers(facts: FunctionFacts) -> list[str]:
+    """Repository layers that provide an import, named as ``_built_layers`` does."""
+    built = _built_layers(facts)
+    names = {
+        provider.distribution: None
+        for ref in facts.third_party_imports()
+        if (provider := facts.modules.provider(ref.module)) and provider.kind is ProvidedBy.LAYER
+    }
+    return [built.get(name, name) for name in names]
+
+
+def _built_layers(facts: FunctionFacts) -> dict[str, str]:
+    """``SharedLayer (installed by scripts.sh:6)`` for each layer a build script fills."""
+    built = [c.layer for c in facts.modules.layer_contents]
+    return {
+        layer.name: f"{layer.name} (installed by {where.file}:{where.line})"
+        for layer in built
+        if (where := layer.built_by) is not None
+    }
 
 
 def _sized(size: SizeEstimate | None) -> str:

@@ -68,7 +68,7 @@ def functions(targets: Sequence[Path]) -> str:
     from lambdalint.report import functions as table  # noqa: PLC0415
 
     root, found = engine.discover_functions(targets, load_config(targets[0]))
-    return table.render(found.functions, root)
+    return table.render(found.functions, root, found.layers)
 
 
 class Progress:

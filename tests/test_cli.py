@@ -23,7 +23,17 @@ FOUNDING = "fixtures/founding-requests"
         (["--runtime", "python3.11", "--fail-on", "never"], 0),
         (["--runtime", "python3.11", "--ignore", "missing-dependency"], 0),
         (["--runtime", "python3.11", "--ignore", "LL001"], 0),
-        (["--runtime", "python3.11", "--select", "requirements-not-installed", "--fail-on", "info"], 1),
+        (
+            [
+                "--runtime",
+                "python3.11",
+                "--select",
+                "requirements-not-installed",
+                "--fail-on",
+                "info",
+            ],
+            1,
+        ),
         (["--runtime", "python3.11", "--select", "unused-requirement", "--fail-on", "info"], 0),
         (["--runtime", "python3.11", "--ignore", "missing-dependency", "--fail-on", "warning"], 1),
     ],
@@ -200,6 +210,16 @@ def test_functions_lists_discovered_functions():
     assert "OrdersFunction" in result.stdout
     assert "sam fixtures/sam-app/template.yaml:" in result.stdout
     assert result.stdout.rstrip().endswith("2 functions found")
+
+
+def test_functions_lists_layers_with_the_script_that_builds_them():
+    """A layer a build script fills is listed with the script file and line that installs it."""
+    result = run_cli("functions", "fixtures/layer-built-by-script")
+    assert result.returncode == 0
+    [row] = [line for line in result.stdout.splitlines() if line.startswith("DepsLayer")]
+    assert "installs the dependencies of fixtures/layer-built-by-script/pyproject.toml" in row
+    assert row.endswith("(build script fixtures/layer-built-by-script/scripts/build-layer.sh:8)")
+    assert "+ build script fixtures/layer-built-by-script/Makefile:5" in result.stdout
 
 
 def test_unwritable_output_is_exit_2_and_leaves_nothing(tmp_path):

@@ -130,6 +130,17 @@ STATIC_CASES = [
         """,
         {"layers": ["Shared", "arn:aws:lambda:x:1:layer:p:1"]},
     ),
+    (
+        "add-layers",
+        """
+        shared = _lambda.LayerVersion(self, 'Shared', code=_lambda.Code.from_asset('lay'))
+        fn = _lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12,
+            handler='index.handler', code=_lambda.Code.from_asset('lambda/fn'),
+            layers=[shared])
+        fn.add_layers(_lambda.LayerVersion.from_layer_version_arn(self, 'P', 'arn:x'))
+        """,
+        {"layers": ["Shared", "arn:x"]},
+    ),
 ]
 
 
@@ -202,6 +213,14 @@ def test_unreadable_arguments_are_warnings(tmp_path, stack, message):
     assert (finding.rule, finding.severity) == ("parse-error", Severity.WARNING)
     assert message in finding.message
     assert finding.location.file == "stacks/main.py"
+
+
+def test_missing_layer_folder_is_left_to_build_scripts(tmp_path):
+    """A layer folder that is not there yet is kept silently: a build script may fill it."""
+    stack = "_lambda.LayerVersion(self, 'Deps', code=_lambda.Code.from_asset('build/deps'))\n"
+    found = app(tmp_path, stack)
+    [layer] = found.layers
+    assert (layer.key, layer.content_dir, found.findings) == ("Deps", tmp_path / "build/deps", ())
 
 
 def test_non_python_runtime_is_ignored(tmp_path):
@@ -318,6 +337,46 @@ def test_asset_maps_back_by_content(tmp_path):
     [function] = cdk.discover(files, tmp_path).functions
     assert (function.name, function.code_dir) == ("Fn", (tmp_path / "lambda/fn").resolve())
     assert function.notes == ("synthesized asset cdk.out/asset.abc",)
+
+
+PYTHON_FUNCTION = (
+    "PythonFunction(self, 'Fn', entry='lambda/fn', index='index.py', handler='handler',"
+    " runtime=_lambda.Runtime.PYTHON_3_12)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "installs", "requirements"),
+    [
+        (
+            {"pyproject.toml": "[tool.poetry.dependencies]\nx = '*'\n", "poetry.lock": ""},
+            True,
+            "pyproject.toml",
+        ),
+        ({"Pipfile": "[packages]\nx = '*'\n", "Pipfile.lock": "{}"}, True, "Pipfile"),
+        ({"Pipfile": "[packages]\nx = '*'\n"}, False, None),
+        ({"requirements.txt": "x\n"}, True, None),
+    ],
+    ids=["poetry-lock", "pipfile-lock", "pipfile-without-lock", "requirements"],
+)
+@pytest.mark.parametrize("synthesized", [False, True])
+def test_python_function_installs_what_bundling_reads(
+    tmp_path, files, installs, requirements, synthesized
+):
+    """PythonFunction bundles a locked Poetry or Pipenv project; a lone Pipfile is not installed."""
+    folder = tmp_path / "lambda" / "fn"
+    folder.mkdir(parents=True)
+    for name, text in {"index.py": "def handler(e, c):\n    return 1\n", **files}.items():
+        (folder / name).write_text(text)
+    found = app(tmp_path, PYTHON_FUNCTION, folders=())
+    if synthesized:
+        synth(tmp_path, {"Fn1": resource(FN, "Stack/Fn/Resource", "asset.abc", bundled=True, **PY)})
+        files_read = [tmp_path / "cdk.json", tmp_path / "cdk.out" / "Stack.template.json"]
+        found = cdk.discover(files_read, tmp_path)
+    [function] = found.functions
+    assert function.installs_requirements is installs
+    assert function.requirements_file == (folder / requirements if requirements else None)
+    assert (function.installs_only is None) is installs
 
 
 def test_malformed_synthesized_template(tmp_path):

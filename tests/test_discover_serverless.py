@@ -135,6 +135,32 @@ def test_requirements_plugin(tmp_path, settings, installs, packaging, layers):
     assert function.layers == layers
 
 
+POETRY = '[tool.poetry.dependencies]\nx = "^1"\n[build-system]\nrequires = ["poetry-core"]\n'
+
+
+@pytest.mark.parametrize(
+    ("options", "files", "requirements", "installs"),
+    [
+        ("", {"pyproject.toml": POETRY, "requirements.txt": "x\n"}, "pyproject.toml", True),
+        ("", {"Pipfile": "[packages]\nx = '*'\n"}, "Pipfile", True),
+        ("    usePipenv: false\n", {"Pipfile": "[packages]\nx = '*'\n"}, None, False),
+        ("    usePoetry: false\n", {"pyproject.toml": POETRY}, None, False),
+        ("", {"requirements.txt": "x\n"}, "requirements.txt", True),
+        ("", {}, None, True),
+    ],
+    ids=["poetry", "pipfile", "pipenv-off", "poetry-off", "requirements", "nothing"],
+)
+def test_plugin_reads_poetry_and_pipfile(tmp_path, options, files, requirements, installs):
+    """The plugin installs a Poetry project or a Pipfile (both on by default) or its file."""
+    custom = f"custom:\n  pythonRequirements:\n{options}" if options else ""
+    function = _only(tmp_path, HEAD + PLUGIN + custom + FN + "    handler: handler.main\n", files)
+    assert function.installs_requirements is installs
+    assert function.requirements_file == (
+        tmp_path.resolve() / requirements if requirements else None
+    )
+    assert (function.installs_only is None) is installs
+
+
 def test_plugin_options_become_notes_and_layer(tmp_path):
     """dockerizePip, slim, zip and noDeploy are noted; layer: true defines the layer."""
     found = _discover(
@@ -334,3 +360,17 @@ def test_alias_bomb_is_not_expanded():
     levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
     doc = load("\n".join(levels) + "\n")
     assert doc["a9"][0] is doc["a8"]
+
+
+def test_sub_layer_arn_is_kept_with_its_placeholders(tmp_path):
+    """`!Sub` around a layer ARN (the region left to CloudFormation) is an ARN, not an error."""
+    arn = (
+        "arn:aws:lambda:${AWS::Region}:017000801446:layer:"
+        "AWSLambdaPowertoolsPythonV3-python312-x86_64:7"
+    )
+    found = _discover(
+        tmp_path,
+        HEAD + f"functions:\n  a:\n    handler: handler.main\n    layers:\n      - !Sub {arn}\n",
+    )
+    assert found.findings == ()
+    assert [f.layers for f in found.functions] == [(arn,)]

@@ -222,8 +222,23 @@ resource "null_resource" "build" {
             "terraform local-exec build",
             True,
         ),
+        (
+            BUILD.replace(
+                "pip install -r ${path.module}/src/requirements.txt -t build/pkg",
+                "cd src && pip install -r requirements.txt -t ../build/pkg && cd ..",
+            )
+            + function_tf('filename = "fn.zip"'),
+            "terraform local-exec build",
+            True,
+        ),
     ],
-    ids=["local-exec-zip", "local-exec-s3", "zip-next-to-folder", "archive-of-build-dir"],
+    ids=[
+        "local-exec-zip",
+        "local-exec-s3",
+        "zip-next-to-folder",
+        "archive-of-build-dir",
+        "local-exec-cd",
+    ],
 )
 def test_prebuilt_packages(tmp_path, tf, packaging, installs):
     """Zips built outside archive_file: a pip build step installs, a bare zip is unknown."""

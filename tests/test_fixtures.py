@@ -38,6 +38,8 @@ CASES = [
     ("terraform-misconfigured", [], 1),
     ("broken-iac", ["--runtime", "python3.12"], 1),
     ("terraform-child-module", [], 1),
+    ("layer-built-by-script", [], 1),
+    ("poetry-pipfile", [], 1),
 ]
 
 

@@ -346,6 +346,8 @@ def test_pyproject(tmp_path, files, expected):
         codecs.BOM_UTF16_LE + "requests\n".encode("utf-16-le"),
         codecs.BOM_UTF16_BE + "requests\n".encode("utf-16-be"),
         b"requests\r\n",
+        # PowerShell 5's `pip freeze > requirements.txt`: UTF-16 LE, BOM, CRLF.
+        codecs.BOM_UTF16_LE + "requests==2.25.1\r\n".encode("utf-16-le"),
     ],
 )
 def test_encodings(tmp_path, data):

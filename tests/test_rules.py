@@ -144,10 +144,35 @@ def test_requirements_that_are_never_installed_do_not_provide(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("files", "declared"),
+    [
+        ({"Pipfile": "[packages]\nrequests = '*'\n"}, "fn/Pipfile"),
+        ({"pyproject.toml": "[tool.poetry.dependencies]\nrequests = '^2'\n"}, "fn/pyproject.toml"),
+    ],
+)
+def test_build_that_skips_the_declaration(tmp_path, files, declared):
+    """A build that installs only requirements.txt names what it skipped and how to export it."""
+    report = findings(
+        tmp_path,
+        {**files, "app.py": "import requests\n"},
+        installs_requirements=False,
+        installs_only="requirements.txt",
+        packaging="sam build",
+    )
+    [skipped] = [f for f in report.findings if f.rule == "requirements-not-installed"]
+    assert skipped.message == (
+        f"sam build installs only requirements.txt, so {declared} is never installed: requests "
+        "will not be in the package; imports of them fail at run time"
+    )
+    assert "pipenv requirements > requirements.txt" in skipped.fix
+    assert "missing-dependency" in rules_of(report)
+
+
+@pytest.mark.parametrize(
     ("installs", "expected"),
     [
         (True, ["runtime-provided"]),
-        (False, ["requirements-not-installed", "runtime-provided", "runtime-version-mismatch"]),
+        (False, ["requirements-not-installed", "runtime-version-mismatch"]),
         (None, ["runtime-provided", "runtime-version-mismatch"]),
     ],
 )

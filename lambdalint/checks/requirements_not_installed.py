@@ -26,12 +26,22 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             elsewhere.append(requirement)
         else:
             lacking.append(requirement.name)
+    absent = f"{', '.join(lacking)} will not be in the package; imports of them fail at run time"
+    if lacking and function.installs_only:  # a build that installs, but not this declaration
+        yield rule.finding(
+            facts,
+            where,
+            f"{function.packaging} installs only {function.installs_only}, so {files} is never "
+            f"installed: {absent}",
+            f"Give the build what it reads ({function.installs_only}), e.g. `pipenv requirements"
+            " > requirements.txt` or `poetry export -f requirements.txt -o requirements.txt`.",
+        )
+        return
     if lacking:
         yield rule.finding(
             facts,
             where,
-            f"{function.packaging} zips {facts.path} without installing {files}, so "
-            f"{', '.join(lacking)} will not be in the package; imports of them fail at run time",
+            f"{function.packaging} zips {facts.path} without installing {files}, so {absent}",
             "Install the requirements into the package before zipping (or use a build that "
             "does: SAM, the terraform-aws-modules/lambda module, a layer, a container image).",
         )

@@ -12,6 +12,7 @@ from packaging.utils import canonicalize_name
 from lambdalint.checks.base import FunctionFacts, Rule
 from lambdalint.model import Finding, Severity
 from lambdalint.resolve.mapping import loaded_by_name
+from lambdalint.runtime.model import restored_by
 
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
@@ -27,7 +28,8 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         if not facts.target.applies(requirement.marker):
             continue  # not installed on this target at all
         modules = facts.modules.modules_of(requirement)
-        if modules and all(facts.runtime.is_stdlib(m) for m in modules):
+        stdlib_only = modules and all(facts.runtime.is_stdlib(m) for m in modules)
+        if stdlib_only and not restored_by(requirement.name):  # legacy-cgi is for 3.13+
             yield rule.finding(
                 facts,
                 requirement.location,

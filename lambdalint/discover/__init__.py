@@ -1,7 +1,8 @@
 """Pipeline stage: discover. Every Lambda Python function in the scanned paths, as deployed.
 
-One walk of the tree (honouring ``.gitignore``) feeds every IaC source; folders that no IaC
-deploys fall back to convention; functions declared in the config win over both.
+One walk of the tree (honouring ``.gitignore``) feeds every IaC source; build scripts outside
+the IaC then say which layer and function folders they fill with ``pip install -t``; folders
+that no IaC deploys fall back to convention; functions declared in the config win over all.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from lambdalint.diagnostics import relative
+from lambdalint.discover import build_scripts
 from lambdalint.discover.base import Discovery
 from lambdalint.discover.convention import function_folders
 from lambdalint.model import Function, Location
@@ -71,6 +73,8 @@ def discover(
             kept = tuple(f for f in result.functions if f.code_dir not in found.claimed)
             result = replace(result, functions=kept)
         found += result
+    scripts = [f for f in files if build_scripts.wants(f)]
+    found = build_scripts.apply(found, build_scripts.read_scripts(scripts, root), root)
     claimed = found.claimed | {spec.path for spec in declared}
     explicit = tuple(_declared(spec, root) for spec in declared)
     # A requirements file that IaC or config already assigns does not make its folder a function.

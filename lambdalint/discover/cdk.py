@@ -124,7 +124,8 @@ def _function(
     elif metadata.get("aws:asset:is-bundled") is True:
         bundled = source is not None and "bundl" in source.packaging
         packaging = source.packaging if source and bundled else "cdk PythonFunction (bundled)"
-        installs = True
+        # The app's source folder says what the bundling installs (a lone Pipfile: nothing).
+        installs = not (source and bundled and source.installs_requirements is False)
     else:
         packaging, installs = "cdk Code.fromAsset", False
     arches = [a for a in as_list(props.get("Architectures")) if a in _ARCHES]
@@ -140,6 +141,8 @@ def _function(
         package_type=PackageType.IMAGE if image else PackageType.ZIP,
         packaging=packaging,
         installs_requirements=installs,
+        installs_only=source.installs_only if source else None,
+        requirements_file=source.requirements_file if source else None,
         source=source.source if source else where,
         packaging_source=(source.packaging_source or where) if source else None,
         memory_mb=as_int(props.get("MemorySize")),
@@ -161,7 +164,8 @@ def _layer(
     if not isinstance(asset, str):
         tpl.warn(where, f"layer {construct}: content outside cdk.out is not analysed")
     matches = [layer for layer in known if layer.key == construct]
-    source = matches[0] if len(matches) == 1 and matches[0].content_dir else None
+    folder = matches[0].content_dir if len(matches) == 1 else None
+    source = matches[0] if folder and folder.is_dir() else None  # else the synthesized copy
     layer = Layer(
         key=logical_id,
         name=construct,

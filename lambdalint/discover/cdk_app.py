@@ -2,33 +2,34 @@
 
 ``app.py`` (or what ``cdk.json`` runs) and the app modules it imports are parsed; ``Function``,
 ``PythonFunction``, ``LayerVersion`` and ``PythonLayerVersion`` calls are read when their
-arguments are literals or names bound to literals in the module. Relative asset paths start
-at the app folder, where ``cdk`` runs; what cannot be read becomes a warning at the call.
+arguments are literals or names bound to literals in the module; layers come from
+``layers=[...]`` and ``fn.add_layers(...)``. Relative asset paths start at the app folder,
+where ``cdk`` runs; what cannot be read becomes a warning at the call.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lambdalint.diagnostics import locate, parse_error, relative
 from lambdalint.discover.base import MAX_BYTES, Discovery, inside
+from lambdalint.discover.cdk_expr import LAMBDA, Expressions, bound_name
 from lambdalint.discover.cfn_yaml import UNREAD_FIX
+from lambdalint.discover.manifests import Choice, cdk_bundling
 from lambdalint.model import Finding, Function, Layer, Location, Severity
 
 MAX_MODULES = 200
-LAMBDA, PYTHON = "aws_cdk.aws_lambda.", "aws_cdk.aws_lambda_python_alpha."
-_ALIASES = {"lambda_": LAMBDA[:-1], "_lambda": LAMBDA[:-1], "aws_lambda": LAMBDA[:-1]}
+PYTHON = "aws_cdk.aws_lambda_python_alpha."
 _CONSTRUCTS = frozenset(
     {LAMBDA + "Function", LAMBDA + "SingletonFunction", PYTHON + "PythonFunction"}
     | {LAMBDA + "LayerVersion", PYTHON + "PythonLayerVersion"}
 )
 _ASSET = frozenset({LAMBDA + "Code.from_asset", LAMBDA + "Code.fromAsset", LAMBDA + "Code.asset"})
 _ARCHES = {"ARM_64": "arm64", "X86_64": "x86_64"}
-_PATH_CALLS = frozenset({"str", "os.path.abspath", "os.path.realpath", "pathlib.Path"})
+_ADD_LAYERS = frozenset({"add_layers", "addLayers"})
 
 
 def read_app(app_dir: Path, root: Path) -> Discovery:
@@ -57,16 +58,15 @@ def _entry(app_dir: Path) -> Path:
 
 
 @dataclass
-class _Module:
-    """One parsed module of the app: its imports, bindings and Lambda constructs."""
+class _Module(Expressions):
+    """One parsed module of the app: its imports, bindings and Lambda constructs.
 
-    path: Path
-    app_dir: Path
-    root: Path
+    ``added`` holds the layers ``fn.add_layers(...)`` attaches, by the function's call node.
+    """
+
     imports: list[Path] = field(default_factory=list)
-    names: dict[str, str] = field(default_factory=dict)
-    env: dict[str, ast.expr] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    added: dict[int, list[ast.expr]] = field(default_factory=dict)
 
     def read(self) -> Discovery:
         try:
@@ -82,11 +82,15 @@ class _Module:
                 self._import(node)
             elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                self.env.update({key: node.value for t in targets if (key := _key(t))})
+                self.env.update({key: node.value for t in targets if (key := bound_name(t))})
+        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+        for call in calls:
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr in _ADD_LAYERS:
+                self.added.setdefault(id(self.resolve(func.value)), []).extend(call.args)
         result = Discovery()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                result += self._construct(node)
+        for call in calls:
+            result += self._construct(call)
         return result + Discovery(findings=tuple(self.findings))
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -113,61 +117,6 @@ class _Module:
         for candidate in (stem.with_suffix(".py"), stem / "__init__.py"):
             if candidate.is_file() and inside(candidate, self.app_dir):
                 self.imports.append(candidate.resolve())
-
-    def qualname(self, expr: ast.expr | None) -> str | None:
-        """``lambda_.Runtime.PYTHON_3_12`` → ``aws_cdk.aws_lambda.Runtime.PYTHON_3_12``."""
-        if isinstance(expr, ast.Name):
-            return self.names.get(expr.id) or _ALIASES.get(expr.id, expr.id)
-        if isinstance(expr, ast.Attribute):
-            base = self.qualname(expr.value)
-            return f"{base}.{expr.attr}" if base else None
-        return None
-
-    def resolve(self, expr: ast.expr | None) -> ast.expr | None:
-        """Follow names bound in this module (``runtime = Runtime.PYTHON_3_12``)."""
-        for _ in range(5):
-            key = _key(expr) if expr is not None else None
-            if key is None or key not in self.env:
-                break
-            expr = self.env[key]
-        return expr
-
-    def string(self, expr: ast.expr | None) -> str | None:
-        """A literal string, following names bound in this module."""
-        value = self.resolve(expr)
-        is_text = isinstance(value, ast.Constant) and isinstance(value.value, str)
-        return value.value if is_text else None  # type: ignore[union-attr]
-
-    def path_of(self, expr: ast.expr | None) -> Path | None:
-        """A path expression: a literal, ``__file__``, ``os.path.join``/``dirname``, ``Path /``."""
-        value = self.resolve(expr)
-        if (text := self.string(value)) is not None:
-            return Path(os.path.normpath(self.app_dir / text))
-        if isinstance(value, ast.Name) and value.id == "__file__":
-            return self.path
-        if isinstance(value, ast.Attribute) and value.attr == "parent":
-            return (parent := self.path_of(value.value)) and parent.parent
-        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
-            return self._join(value.left, [value.right])
-        return self._path_call(value) if isinstance(value, ast.Call) else None
-
-    def _path_call(self, call: ast.Call) -> Path | None:
-        called = self.qualname(call.func)
-        if not call.args:  # Path(...).resolve() or .absolute()
-            func = call.func
-            keeps = isinstance(func, ast.Attribute) and func.attr in {"resolve", "absolute"}
-            return self.path_of(func.value) if isinstance(func, ast.Attribute) and keeps else None
-        if called == "os.path.dirname":
-            return (child := self.path_of(call.args[0])) and child.parent
-        if called == "os.path.join":
-            return self._join(call.args[0], call.args[1:])
-        return self.path_of(call.args[0]) if called in _PATH_CALLS else None
-
-    def _join(self, first: ast.expr, rest: list[ast.expr]) -> Path | None:
-        base, parts = self.path_of(first), [self.string(part) for part in rest]
-        if base is None or None in parts:
-            return None
-        return Path(os.path.normpath(base.joinpath(*(p for p in parts if p is not None))))
 
     def at(self, node: ast.expr | None) -> Location | None:
         """Where ``node`` is written."""
@@ -211,6 +160,7 @@ class _Module:
             handler_known = handler is not None
         if not packaging or not self._usable(call, folder, name) or folder is None:
             return Discovery()
+        bundled = cdk_bundling(folder) if kind.endswith("PythonFunction") else Choice()
         function = Function(
             name=name,
             code_dir=folder,
@@ -221,9 +171,12 @@ class _Module:
             architecture=_ARCHES.get((arch or "").rpartition(".")[2], "x86_64"),
             layers=self._layers(call, kw.get("layers"), name),
             packaging=packaging,
-            installs_requirements=installs,
+            installs_requirements=installs and bundled.installs,
+            installs_only=bundled.installs_only,
+            requirements_file=bundled.file,
             source=self.at(call),
             packaging_source=self.at(kw.get("code") or kw.get("entry")),
+            notes=bundled.notes,
         )
         return Discovery(functions=(function,), claimed=frozenset({folder}))
 
@@ -243,11 +196,17 @@ class _Module:
         installs = "pip install" in ast.unparse(self.resolve(bundling) or bundling) or None
         return folder, "cdk Code.fromAsset (bundling)", installs
 
-    def _usable(self, node: ast.AST, folder: Path | None, name: str) -> bool:
+    def _usable(
+        self, node: ast.AST, folder: Path | None, name: str, *, built: bool = False
+    ) -> bool:
+        """Whether ``folder`` can be read; ``built``: a missing one a build script may fill.
+
+        ``build_scripts.apply`` warns about a missing layer folder no script fills.
+        """
         if folder is None:
             self.warn(node, f"{name}: the code path is not a literal; not analysed", name)
             return False
-        if inside(folder, self.root) and folder.is_dir():
+        if inside(folder, self.root) and (folder.is_dir() or (built and not folder.exists())):
             return True
         problem = "is missing" if inside(folder, self.root) else "is outside the repository"
         self.warn(node, f"{name}: code folder '{relative(folder, self.root)}' {problem}", name)
@@ -256,8 +215,9 @@ class _Module:
     def _layers(self, call: ast.Call, value: ast.expr | None, name: str) -> tuple[str, ...]:
         """Layer construct ids (keys of the layers read here), or ARNs as written."""
         items = self.resolve(value)
+        listed = items.elts if isinstance(items, ast.List | ast.Tuple) else []
         found: list[str] = []
-        for item in items.elts if isinstance(items, ast.List | ast.Tuple) else []:
+        for item in [*listed, *self.added.get(id(call), [])]:
             layer = self.resolve(item)
             kind = (self.qualname(layer.func) if isinstance(layer, ast.Call) else None) or ""
             args = [*layer.args, None, None] if isinstance(layer, ast.Call) else [None] * 3
@@ -277,24 +237,16 @@ class _Module:
         else:
             folder, packaging, installs = self._code(call, kw.get("code"), cid)
             builds = bool(installs) if packaging else None
-        if builds is None or not self._usable(call, folder, cid) or folder is None:
+        if builds is None or not self._usable(call, folder, cid, built=True) or folder is None:
             return Discovery()
-        requirements = folder / "requirements.txt"
+        bundled = cdk_bundling(folder) if kind.endswith("PythonLayerVersion") else Choice()
+        requirements = bundled.file or folder / "requirements.txt"
         layer = Layer(
             key=cid,
             name=self.string(kw.get("layer_version_name")) or cid,
             content_dir=folder,
-            builds_requirements=builds,
+            builds_requirements=builds and bundled.installs,
             source=self.at(call),
             requirements_file=requirements if requirements.is_file() else None,
         )
         return Discovery(layers=(layer,), claimed=frozenset({folder}))
-
-
-def _key(expr: ast.expr | None) -> str | None:
-    """``name`` or ``self.name`` for an assignment target or a reference."""
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-        return f"{expr.value.id}.{expr.attr}" if expr.value.id == "self" else None
-    return None

@@ -15,13 +15,8 @@ from pathlib import Path
 
 from lambdalint.diagnostics import locate, parse_error
 from lambdalint.discover.base import Discovery, TooLargeError, read_capped
-from lambdalint.discover.dockerfile import (
-    assign,
-    instructions,
-    pip_installs,
-    split_args,
-    substitute,
-)
+from lambdalint.discover.dockerfile import assign, instructions, split_args
+from lambdalint.discover.shell import pip_installs, substitute
 from lambdalint.model import Finding, Function, Location, PackageType, Severity
 
 TASK_ROOT = "/var/task"

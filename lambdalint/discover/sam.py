@@ -1,8 +1,9 @@
 """Functions and layers declared in SAM and plain CloudFormation templates (YAML or JSON).
 
-``sam build`` installs a function's ``requirements.txt`` (and a layer's, with a ``BuildMethod``);
-``aws cloudformation package`` zips a local folder as it is. S3 code cannot be read, so such
-functions are reported as unresolved and skipped. ``cdk.out`` belongs to ``cdk.py``.
+``sam build`` installs a function's ``requirements.txt`` (and a layer's, with a ``BuildMethod``)
+and never a Pipfile or a Poetry project; ``aws cloudformation package`` zips a local folder as
+it is. S3 code cannot be read, so such functions are reported as unresolved and skipped.
+``cdk.out`` belongs to ``cdk.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lambdalint.diagnostics import locate, relative
 from lambdalint.discover.base import Discovery
 from lambdalint.discover.cfn_yaml import Template, as_int, as_list, mapping, read_template
 from lambdalint.discover.docker import read_dockerfile
+from lambdalint.discover.manifests import sam_build
 from lambdalint.model import Finding, Function, Layer, Location, PackageType
 
 SNIFF_BYTES = 64 * 1024
@@ -100,6 +102,7 @@ class _Code:
     dockerfile_dir: Path | None = None
     where: Location | None = None
     inline: str | None = None
+    installs_only: str | None = None
 
 
 def _function(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Discovery:
@@ -134,6 +137,7 @@ def _function(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Disco
         package_type=PackageType.IMAGE if image else PackageType.ZIP,
         packaging=code.packaging,
         installs_requirements=code.installs,
+        installs_only=code.installs_only,
         source=tpl.where(tpl.resources, logical_id),
         packaging_source=code.where,
         memory_mb=as_int(props.get("MemorySize")),
@@ -185,7 +189,16 @@ def _zip_code(res: _Resource) -> _Code | None:
         notes = (*notes, "BuildMethod makefile: the Makefile decides what is installed")
         return _Code(folder, "sam build (makefile)", None, notes, where=where)
     if res.serverless or tpl.sam:  # sam build also builds AWS::Lambda::Function code folders
-        return _Code(folder, "sam build", installs=True, notes=notes, where=where)
+        built = sam_build(folder)
+        notes = (*notes, *built.notes)
+        return _Code(
+            folder,
+            "sam build",
+            built.installs,
+            notes,
+            where=where,
+            installs_only=built.installs_only,
+        )
     return _Code(folder, "cloudformation package", installs=False, notes=notes, where=where)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from lambdalint.diagnostics import locate, parse_error
 from lambdalint.discover import docker
 from lambdalint.discover.base import Discovery, TooLargeError, inside, read_capped
+from lambdalint.discover.manifests import Choice, serverless_plugin
 from lambdalint.discover.serverless_vars import ServiceValues
 from lambdalint.discover.serverless_yaml import Node, load
 from lambdalint.model import Function, Layer, PackageType
@@ -101,20 +102,27 @@ class _Service(ServiceValues):
             where = locate(self.path, self.root, defined.at(key))
             self.layers.append(Layer(key, self.text(spec, "name") or key, folder, source=where))
         if self.plugin and self.value(self.options, "layer"):
+            chosen = self.manifest(self.folder)
             self.layers.append(
                 Layer(
                     key=LAYER_KEY,
                     name=f"{service if isinstance(service, str) else self.folder.name}"
                     "-python-requirements",
                     content_dir=self.folder,
-                    builds_requirements=True,
+                    builds_requirements=chosen.installs,
                     source=locate(self.path, self.root, self.options.at("layer")),
-                    requirements_file=self.folder / self.requirements_name(),
+                    requirements_file=chosen.file,
                 )
             )
 
-    def requirements_name(self) -> str:
-        return self.text(self.options, "fileName") or "requirements.txt"
+    def manifest(self, module: Path) -> Choice:
+        """The declaration the plugin installs for code in ``module`` (the service by default)."""
+        poetry, pipenv = (
+            self.value(self.options, key) not in {False, "false"}
+            for key in ("usePoetry", "usePipenv")
+        )
+        file_name = self.text(self.options, "fileName") or "requirements.txt"
+        return serverless_plugin(module, self.folder, file_name, poetry=poetry, pipenv=pipenv)
 
     def number(self, spec: Node, key: str) -> int | None:
         value = self.setting(spec, key)
@@ -163,7 +171,8 @@ class _Service(ServiceValues):
         if "handler" not in spec:
             self.warn(spec.line, f"functions.{key} has no handler", key)
         layers = self.layer_refs(spec if "layers" in spec else self.provider, key)
-        installs: bool | None = self.plugin
+        chosen = self.manifest(folder) if self.plugin else Choice()
+        installs: bool | None = self.plugin and chosen.installs
         if self.plugin:
             notes += [
                 note for option, note in _PLUGIN_NOTES.items() if self.value(self.options, option)
@@ -174,7 +183,7 @@ class _Service(ServiceValues):
                 if isinstance(skipped, list) and skipped
                 else []
             )
-        if self.plugin and any(layer.key == LAYER_KEY for layer in self.layers):
+        if self.plugin and chosen.installs and any(x.key == LAYER_KEY for x in self.layers):
             installs = LAYER_KEY in layers
             notes.append(
                 "requirements are in the pythonRequirements layer" if installs else _NOT_ATTACHED
@@ -198,8 +207,9 @@ class _Service(ServiceValues):
             layers=layers,
             packaging=packaging,
             installs_requirements=installs,
-            requirements_file=folder / self.requirements_name() if self.plugin else None,
-            notes=tuple(notes),
+            requirements_file=chosen.file,
+            installs_only=chosen.installs_only,
+            notes=(*notes, *chosen.notes),
         )
 
     def image(self, key: str, spec: Node, base: Function) -> Function | None:
@@ -246,7 +256,12 @@ class _Service(ServiceValues):
         refs: list[str] = []
         for item in items if isinstance(items, list) else [items] if items else []:
             ref = item.get("Ref") if isinstance(item, dict) else item
-            if isinstance(ref, str) and (ref in logical or isinstance(item, str)):
+            literal = isinstance(item, str)
+            if isinstance(item, dict) and ref is None:  # !Sub "arn:...:${AWS::Region}:..."
+                sub = item.get("Fn::Sub")
+                ref = sub[0] if isinstance(sub, list) and sub else sub
+                literal = isinstance(ref, str) and ref.startswith("arn:")
+            if isinstance(ref, str) and (ref in logical or literal):
                 refs.append(logical.get(ref, ref))
             else:
                 self.warn(

@@ -1,13 +1,12 @@
 """Reading one Terraform module: its ``.tf`` files into blocks with lines, tfvars, pip builds.
 
 python-hcl2 parses each file; the line of every top-level block comes from its lark tree, and
-``local-exec`` provisioners that run ``pip install -r`` are recorded as home-made build steps.
-Unreadable files become findings; the rest of the module is still read.
+``local-exec`` provisioners that run ``pip install -r`` (read by ``shell.py``) are recorded as
+home-made build steps. Unreadable files become findings; the rest of the module is still read.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,12 +15,10 @@ from typing import Any
 
 from lambdalint.diagnostics import locate, parse_error
 from lambdalint.discover.base import TooLargeError, read_capped
+from lambdalint.discover.shell import Install, Shell
 from lambdalint.discover.terraform_eval import Scope, Unresolved
 from lambdalint.model import Finding, Severity
 
-_PIP = re.compile(r"\bpip[\d.]*\s+install\b")
-_REQUIREMENTS = re.compile(r"\s(?:-r\s*|--requirement[=\s]+)([^\s;&|'\"]+)")
-_TARGET = re.compile(r"\s(?:-t\s*|--target[=\s]+)([^\s;&|'\"]+)")
 _PATH_REF = re.compile(r"\$\{\s*path\.(?:module|root|cwd)\s*\}")
 
 
@@ -154,13 +151,9 @@ def _builds(blocks: list[Block], scope: Scope) -> Iterator[Build]:
                 base = scope.path(body.get("working_dir", '"."'))
             except Unresolved:
                 base = scope.folder
-            requirements = _REQUIREMENTS.search(" " + command)
-            if not (_PIP.search(command) and requirements):
-                continue
-            file = Path(os.path.normpath(base / requirements.group(1)))
-            target = _TARGET.search(" " + command)
-            to = Path(os.path.normpath(base / target.group(1))) if target else None
-            yield Build(file.parent, file, to, command)
+            for step in Shell(base).run(command):
+                if isinstance(step, Install):
+                    yield from (Build(f.parent, f, step.target, command) for f in step.requirements)
 
 
 def _as_list(value: object) -> list[object]:

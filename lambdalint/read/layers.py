@@ -7,10 +7,11 @@ requirements file provides those requirements.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from lambdalint.model import Finding, Layer, Requirement, VendoredDist
+from lambdalint.diagnostics import parse_error
+from lambdalint.model import Finding, Layer, Requirement, Severity, VendoredDist
 from lambdalint.read.requirements import parse_requirements_file, read_requirements
 from lambdalint.read.vendored import scan_vendored
 
@@ -27,16 +28,42 @@ class LayerContents:
 
 
 def read_layer(layer: Layer, root: Path, python: tuple[int, int]) -> LayerContents:
-    """Read a repository layer for a function on Python ``python``."""
+    """Read a repository layer for a function on Python ``python``.
+
+    A layer a build script fills (``built_by``) may also hold committed code in ``python/``.
+    """
+    if layer.builds_requirements and layer.requirements_file:
+        result = parse_requirements_file(layer.requirements_file, root)
+        found = (*result.findings, *_nothing_read(layer, result.requirements))
+        if layer.built_by is None or layer.content_dir is None:
+            return LayerContents(layer, frozenset(), (), result.requirements, found)
+        shipped = _shipped(layer, root, python)
+        return replace(shipped, requirements=result.requirements, findings=shipped.findings + found)
     if layer.content_dir is None or not layer.content_dir.is_dir():
         return LayerContents(layer, frozenset(), (), (), ())
     if layer.builds_requirements:
-        result = (
-            parse_requirements_file(layer.requirements_file, root)
-            if layer.requirements_file
-            else read_requirements(layer.content_dir, root)
-        )
+        result = read_requirements(layer.content_dir, root)
         return LayerContents(layer, frozenset(), (), result.requirements, result.findings)
+    return _shipped(layer, root, python)
+
+
+def _nothing_read(layer: Layer, requirements: tuple[Requirement, ...]) -> tuple[Finding, ...]:
+    """A warning when a build script installs a file lambdalint found no dependency in."""
+    if requirements or layer.built_by is None or layer.requirements_file is None:
+        return ()
+    where, name = layer.built_by, layer.requirements_file.name
+    message = (
+        f"layer {layer.name}: {where.file}:{where.line} installs the dependencies of {name}, "
+        f"but lambdalint read none from it; the layer may provide more than it can tell"
+    )
+    fix = "List the dependencies where lambdalint reads them ([project] dependencies)."
+    return (parse_error(where, message, fix, severity=Severity.WARNING),)
+
+
+def _shipped(layer: Layer, root: Path, python: tuple[int, int]) -> LayerContents:
+    """What the layer's ``python/`` folder (or its site-packages) holds as it is zipped."""
+    if layer.content_dir is None or not layer.content_dir.is_dir():
+        return LayerContents(layer, frozenset(), (), (), ())
     modules: set[str] = set()
     dists: list[VendoredDist] = []
     findings: list[Finding] = []

@@ -1,4 +1,4 @@
-"""Read declared dependencies: pip requirements files, pip-tools pairs, pyproject.toml.
+"""Read declared dependencies: pip requirements files, pip-tools pairs, Pipfile, pyproject.toml.
 
 pip ignores ``# via`` comments; they are kept because they tell a pin the user asked for from one
 that only came along. Bad input is a ``parse-error`` finding and reading goes on; nothing raises.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,9 @@ from packaging.utils import canonicalize_name
 
 from lambdalint.diagnostics import locate, parse_error, relative
 from lambdalint.model import Finding, Location, Requirement
+from lambdalint.read.declared import Problem
+from lambdalint.read.pipfile import pipenv_entries
+from lambdalint.read.pyproject import pyproject_entries
 from lambdalint.read.requirement_lines import (
     COMMENT,
     FLAG,
@@ -31,6 +33,8 @@ from lambdalint.read.requirement_lines import (
 if TYPE_CHECKING:
     from pathlib import Path
 
+PIPENV_FILES = ("Pipfile", "Pipfile.lock")
+
 
 @dataclass(frozen=True, slots=True)
 class RequirementsResult:
@@ -42,7 +46,11 @@ class RequirementsResult:
 
 
 def read_requirements(code_dir: Path, root: Path) -> RequirementsResult:
-    """Read requirements.txt (or .in, or a pip-tools pair), then pyproject's [project]."""
+    """Every declaration in ``code_dir``: what a build that is not known would install.
+
+    requirements.txt (or .in, or a pip-tools pair), else a Pipfile (pinned by its lock);
+    then pyproject's ``[project]``, or its Poetry table when neither of the others exists.
+    """
     reader = _Reader(root)
     txt, source = code_dir / "requirements.txt", code_dir / "requirements.in"
     if txt.is_file() or source.is_file():
@@ -56,14 +64,21 @@ def read_requirements(code_dir: Path, root: Path) -> RequirementsResult:
         reader.files += [f for f in inputs.files if f not in reader.files]
         reader.findings += inputs.findings
     reader.settle_direct(names)
-    reader.pyproject(code_dir / "pyproject.toml")
+    if not reader.files and any((code_dir / name).is_file() for name in PIPENV_FILES):
+        reader.manifest(code_dir / "Pipfile")
+    if (code_dir / "pyproject.toml").is_file():
+        # An exported requirements.txt or Pipfile is what gets installed, not Poetry's table.
+        reader.manifest(code_dir / "pyproject.toml", poetry=not reader.files)
     return RequirementsResult(tuple(reader.reqs), tuple(reader.files), tuple(reader.findings))
 
 
 def parse_requirements_file(path: Path, root: Path) -> RequirementsResult:
-    """One requirements file and everything it includes."""
+    """One requirements file and everything it includes, or a manifest's dependencies."""
     reader = _Reader(root)
-    reader.file(path)
+    if path.name in {"pyproject.toml", *PIPENV_FILES}:  # what ``poetry export`` would write
+        reader.manifest(path)
+    else:
+        reader.file(path)
     reader.settle_direct(None)
     return RequirementsResult(tuple(reader.reqs), tuple(reader.files), tuple(reader.findings))
 
@@ -248,40 +263,26 @@ class _Reader:
         self.sourced.append(None)
         return len(self.reqs) - 1
 
-    def pyproject(self, path: Path) -> None:
-        """``[project.dependencies]`` only, each located at the line that spells it."""
-        if not path.is_file() or (text := self.read(path)) is None:
+    def manifest(self, path: Path, *, poetry: bool = True) -> None:
+        """A ``Pipfile`` (with its lock) or a ``pyproject.toml``; ``path`` names which."""
+        pipfile, lock = path.with_name("Pipfile"), path.with_name("Pipfile.lock")
+        pipenv = path.name in PIPENV_FILES
+        if not (path.is_file() or (pipenv and (pipfile.is_file() or lock.is_file()))):
+            self.file(path)  # says the file does not exist, as for a requirements file
             return
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            line = re.search(r"line (\d+)", str(exc))
-            self.error(
-                locate(path, self.root, int(line[1]) if line else None), f"Invalid TOML: {exc}"
+        if pipenv:
+            entries = pipenv_entries(pipfile, lock, self.read)
+        elif (text := self.read(path)) is None:
+            return
+        else:
+            entries = pyproject_entries(path, text, poetry=poetry)
+        for entry in entries:
+            location = locate(entry.path, self.root, entry.line)
+            if isinstance(entry, Problem):
+                self.error(location, entry.message)
+                continue
+            index = self.requirement(
+                entry.text, location, constraint=False, url=entry.url, editable=entry.editable
             )
-            return
-        if not isinstance(project := data.get("project"), dict):
-            return
-        lines = text.splitlines()
-        cursor = next((i for i, s in enumerate(lines) if re.match(r"\s*\[project\]", s)), 0)
-        cursor = next(
-            (i for i in range(cursor, len(lines)) if re.match(r"\s*dependencies\s*=", lines[i])),
-            cursor,
-        )
-        deps = project.get("dependencies", [])
-        if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
-            self.error(
-                locate(path, self.root, cursor + 1),
-                "[project.dependencies] must be a list of strings",
-            )
-            return
-        for dep in deps:
-            cursor = next(
-                (
-                    i
-                    for i in range(cursor, len(lines))
-                    if f'"{dep}"' in lines[i] or f"'{dep}'" in lines[i]
-                ),
-                cursor,
-            )
-            self.requirement(dep, locate(path, self.root, cursor + 1), constraint=False)
+            if index is not None and not entry.direct:
+                self.reqs[index] = replace(self.reqs[index], direct=False)

@@ -1,0 +1,92 @@
+"""Values of the expressions a CDK Python app passes to its constructs, read with ``ast``.
+
+Names bound in the module (``runtime = Runtime.PYTHON_3_12``) are followed; paths are built
+from literals, ``__file__``, ``os.path`` and ``pathlib`` the way Python would, from the app
+folder where ``cdk`` runs. Anything else has no value (None), never an exception.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LAMBDA = "aws_cdk.aws_lambda."
+_ALIASES = {"lambda_": LAMBDA[:-1], "_lambda": LAMBDA[:-1], "aws_lambda": LAMBDA[:-1]}
+_PATH_CALLS = frozenset({"str", "os.path.abspath", "os.path.realpath", "pathlib.Path"})
+
+
+@dataclass
+class Expressions:
+    """The names one module imports and binds, and what its expressions evaluate to."""
+
+    path: Path
+    app_dir: Path
+    root: Path
+    names: dict[str, str] = field(default_factory=dict)
+    env: dict[str, ast.expr] = field(default_factory=dict)
+
+    def qualname(self, expr: ast.expr | None) -> str | None:
+        """``lambda_.Runtime.PYTHON_3_12`` → ``aws_cdk.aws_lambda.Runtime.PYTHON_3_12``."""
+        if isinstance(expr, ast.Name):
+            return self.names.get(expr.id) or _ALIASES.get(expr.id, expr.id)
+        if isinstance(expr, ast.Attribute):
+            base = self.qualname(expr.value)
+            return f"{base}.{expr.attr}" if base else None
+        return None
+
+    def resolve(self, expr: ast.expr | None) -> ast.expr | None:
+        """Follow names bound in this module (``runtime = Runtime.PYTHON_3_12``)."""
+        for _ in range(5):
+            key = bound_name(expr) if expr is not None else None
+            if key is None or key not in self.env:
+                break
+            expr = self.env[key]
+        return expr
+
+    def string(self, expr: ast.expr | None) -> str | None:
+        """A literal string, following names bound in this module."""
+        value = self.resolve(expr)
+        is_text = isinstance(value, ast.Constant) and isinstance(value.value, str)
+        return value.value if is_text else None  # type: ignore[union-attr]
+
+    def path_of(self, expr: ast.expr | None) -> Path | None:
+        """A path expression: a literal, ``__file__``, ``os.path.join``/``dirname``, ``Path /``."""
+        value = self.resolve(expr)
+        if (text := self.string(value)) is not None:
+            return Path(os.path.normpath(self.app_dir / text))
+        if isinstance(value, ast.Name) and value.id == "__file__":
+            return self.path
+        if isinstance(value, ast.Attribute) and value.attr == "parent":
+            return (parent := self.path_of(value.value)) and parent.parent
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
+            return self._join(value.left, [value.right])
+        return self._path_call(value) if isinstance(value, ast.Call) else None
+
+    def _path_call(self, call: ast.Call) -> Path | None:
+        called = self.qualname(call.func)
+        if not call.args:  # Path(...).resolve() or .absolute()
+            func = call.func
+            keeps = isinstance(func, ast.Attribute) and func.attr in {"resolve", "absolute"}
+            return self.path_of(func.value) if isinstance(func, ast.Attribute) and keeps else None
+        if called == "os.path.dirname":
+            return (child := self.path_of(call.args[0])) and child.parent
+        if called == "os.path.join":
+            return self._join(call.args[0], call.args[1:])
+        return self.path_of(call.args[0]) if called in _PATH_CALLS else None
+
+    def _join(self, first: ast.expr, rest: list[ast.expr]) -> Path | None:
+        base, parts = self.path_of(first), [self.string(part) for part in rest]
+        if base is None or None in parts:
+            return None
+        return Path(os.path.normpath(base.joinpath(*(p for p in parts if p is not None))))
+
+
+def bound_name(expr: ast.expr | None) -> str | None:
+    """``name`` or ``self.name`` for an assignment target or a reference."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        return f"{expr.value.id}.{expr.attr}" if expr.value.id == "self" else None
+    return None

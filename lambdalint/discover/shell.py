@@ -1,0 +1,228 @@
+"""Shell command lines read as words, never run: pip installs, requirement exports, ``cd``.
+
+One reader for every place a build runs shell: Dockerfile ``RUN``, Terraform ``local-exec`` and
+build scripts (``*.sh``, Makefiles, CI steps). ``Shell`` follows ``cd`` and plain
+``NAME=value`` assignments so relative paths land where the command would put them.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_VAR = re.compile(r"\$(?:\{(\w+)(?::?([-+])([^}]*))?\}|(\w+))")
+_DIRNAME = r"\$\(\s*dirname\b[^)]*\)"  # ``$(dirname "$0")``, also inside ``$(cd ... && pwd)``
+_HERE = re.compile(rf"\$\(\s*cd\s+\"?{_DIRNAME}\"?\s*(?:&&|;)\s*pwd\s*\)|{_DIRNAME}")
+_HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*([\"']?)(\w+)\1")
+_ASSIGN = re.compile(r"[A-Za-z_]\w*=")
+_PIP = re.compile(r"pip[\d.]*")
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")"})
+_TARGETS = frozenset({"-t", "--target", "--prefix", "--root"})
+_VALUED = _TARGETS | {"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "-e"}
+_VALUED |= {"--extra-index-url", "-f", "--find-links", "--platform", "--python-version", "-C"}
+_VALUED |= {"--implementation", "--abi", "--only-binary", "--no-binary", "--cache-dir"}
+_OUTPUT = frozenset({"-o", "--output", "--output-file"})
+_PROJECT = frozenset({"--project", "--directory", "-C", "-p"})
+EXPORTERS = frozenset(
+    {"poetry export", "uv export", "pdm export", "pip freeze", "pip compile", "pip-compile"}
+)
+"""Commands that write a requirements file from declared dependencies (``uv pip compile``…)."""
+
+
+def split(line: str, *, punctuation: bool = True) -> list[str]:
+    """Shell words; with ``punctuation``, ``&&``, ``;``, ``|``, ``>`` are words of their own.
+
+    ``ValueError`` for an unbalanced quote, as ``shlex`` says.
+    """
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=punctuation)
+    lexer.whitespace_split = True
+    lexer.commenters = "#" if punctuation else ""
+    return list(lexer)
+
+
+def substitute(text: str, env: dict[str, str]) -> str:
+    """``$X``, ``${X}``, ``${X:-word}``, ``${X:+word}``; unknown variables stay as written."""
+
+    def one(match: re.Match[str]) -> str:
+        value, op, word = env.get(match[1] or match[4]), match[2], match[3]
+        if op:
+            return (value or word) if op == "-" else (word if value else "")
+        return match[0] if value is None else value
+
+    return _VAR.sub(one, text)
+
+
+def commands(words: list[str]) -> Iterator[list[str]]:
+    """The simple commands of a command line, split at ``&&``, ``;``, ``|`` and parentheses."""
+    command: list[str] = []
+    for word in [*words, ";"]:
+        if word not in _SEPARATORS:
+            command.append(word)
+        elif command:
+            yield command
+            command = []
+
+
+def pip_installs(words: list[str]) -> Iterator[tuple[str | None, list[str]]]:
+    """(``--target`` or None, the ``-r`` files) of each pip install in a shell command line."""
+    for command in commands(words):
+        install = pip_install(command)
+        if install is not None:
+            yield install
+
+
+def pip_install(command: list[str]) -> tuple[str | None, list[str]] | None:
+    """(``--target`` or None, the ``-r`` files) when ``command`` is a pip install."""
+    words = _program(command, "pip")
+    if words is None or [w for w in words if not w.startswith("-")][:1] != ["install"]:
+        return None
+    target: str | None = None
+    requirements: list[str] = []
+    rest = iter(words[words.index("install") + 1 :])
+    for word in rest:
+        option, eq, value = word.partition("=")
+        if word[:2] in {"-r", "-t"} and len(word) > 2:  # noqa: PLR2004 - ``-rfile``
+            option, value = word[:2], word[2:]
+        elif option in _VALUED:
+            value = value if eq else next(rest, "")
+        if option in {"-r", "--requirement"}:
+            requirements.append(value)
+        elif option in _TARGETS:
+            target = value
+    return target, requirements
+
+
+def export(command: list[str]) -> tuple[str, str, str | None] | None:
+    """(the exporter, the file it writes, its input) when ``command`` writes requirements.
+
+    The input is the ``--project`` folder of ``poetry``/``uv``/``pdm export`` and ``pip
+    freeze``, or the ``.in``/``pyproject.toml`` file ``pip-compile`` reads; None when unsaid.
+    """
+    words = [w for w in command if not _ASSIGN.match(w)]
+    pip = _program(command, "pip")
+    program = "pip" if pip is not None else posixpath.basename(words[0]) if words else ""
+    args = pip if pip is not None else words[1:]
+    verbs = [w for w in args if not w.startswith("-") and w != ">"]
+    tool = program if program == "pip-compile" else f"{program} {verbs[0] if verbs else ''}"
+    if tool not in EXPORTERS:
+        return None
+    output = source = None
+    rest = iter(args)
+    for word in rest:
+        option, eq, value = word.partition("=")
+        value = value if eq else (next(rest, "") if option in _OUTPUT | _PROJECT | {">"} else "")
+        if option in _OUTPUT or option == ">":
+            output = value
+        elif option in _PROJECT:
+            source = value
+        elif "compile" in tool and word.endswith((".in", ".toml")):
+            source = word
+    return (tool, output, source) if output else None
+
+
+def _program(command: list[str], name: str) -> list[str] | None:
+    """The words after ``pip`` (``python -m pip``, ``uv pip``, ``pip3.12``), else None."""
+    words = [w for w in command if not _ASSIGN.match(w)]  # drop leading VAR=value
+    program = posixpath.basename(words[0]) if words else ""
+    if program.startswith("python") and words[1:3] == ["-m", name]:
+        return words[3:]
+    if program == "uv" and words[1:2] == [name]:
+        return words[2:]
+    return words[1:] if name == "pip" and _PIP.fullmatch(program) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Install:
+    """``pip install -r`` of ``requirements`` (absolute) into ``target``, at ``line``."""
+
+    line: int
+    requirements: tuple[Path, ...]
+    target: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """``tool`` writes the requirements file ``output`` from ``source`` (pyproject.toml, .in)."""
+
+    line: int
+    tool: str
+    output: Path
+    source: Path
+
+
+@dataclass
+class Shell:
+    """Reads script lines in order, keeping the working folder and the assigned variables."""
+
+    cwd: Path
+    env: dict[str, str] = field(default_factory=dict)
+    here: Path | None = None  # the script's own folder, for ``$(dirname "$0")``
+
+    def path(self, word: str) -> Path:
+        """``word`` as a path from the current folder (``~`` and absolute paths as written)."""
+        return Path(os.path.normpath(self.cwd / word))
+
+    def run(self, text: str, first_line: int = 1) -> Iterator[Install | Export]:
+        """Every pip install and export in ``text``, a script body starting at ``first_line``."""
+        heredoc = ""
+        for number, line in logical_lines(text, first_line):
+            if heredoc:
+                heredoc = "" if line.strip() == heredoc else heredoc
+                continue
+            heredoc = match[2] if (match := _HEREDOC.search(line)) else ""
+            here = _HERE.sub(lambda _: str(self.here), line) if self.here is not None else line
+            yield from self.line(substitute(here, self.env), number)
+
+    def line(self, line: str, number: int) -> Iterator[Install | Export]:
+        """The installs and exports of one logical line; ``cd`` and assignments take effect."""
+        try:
+            words = split(line)
+        except ValueError:  # an unbalanced quote: the plain words are still worth reading
+            words = line.split()
+        outer = self.cwd if words[:1] == ["("] else None  # a subshell's ``cd`` does not last
+        for command in commands(words):
+            if all(_ASSIGN.match(w) for w in command):
+                self.env.update(w.partition("=")[::2] for w in command)
+            elif command[0] in {"cd", "pushd"} and len(command) == 2:  # noqa: PLR2004
+                self.cwd = self.path(command[1])
+            elif command[0] == "export" and all(_ASSIGN.match(w) for w in command[1:]):
+                self.env.update(w.partition("=")[::2] for w in command[1:])
+            elif (install := pip_install(command)) is not None:
+                target, files = install
+                found = tuple(self.path(f) for f in files)
+                yield Install(number, found, self.path(target) if target else None)
+            elif (exported := export(command)) is not None:
+                tool, output, source = exported
+                yield Export(number, tool, self.path(output), self._source(tool, source))
+        self.cwd = outer or self.cwd
+
+    def _source(self, tool: str, given: str | None) -> Path:
+        """The file an exporter reads: its input file, else the project's pyproject.toml."""
+        if "compile" in tool:
+            default = self.cwd / "requirements.in"
+            return self.path(given) if given else default
+        return (self.path(given) if given else self.cwd) / "pyproject.toml"
+
+
+def logical_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
+    """(first line number, text) with backslash continuations joined; blank lines dropped.
+
+    The indent of the first line is kept (a Makefile recipe starts with a tab).
+    """
+    parts: list[str] = []
+    start = first_line
+    for number, raw in enumerate([*text.splitlines(), ""], first_line):
+        if not parts:
+            start = number
+        if raw.endswith("\\") and not raw.endswith("\\\\"):
+            parts.append(raw[:-1].rstrip() if not parts else raw[:-1].strip())
+            continue
+        joined = " ".join([*parts, raw.strip() if parts else raw.rstrip()])
+        parts = []
+        if joined.strip():
+            yield start, joined

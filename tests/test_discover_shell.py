@@ -1,0 +1,109 @@
+"""Shell command lines read as words: pip installs, requirement exports, ``cd`` and variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lambdalint.discover.shell import Export, Install, Shell, export, pip_install, split
+
+ROOT = Path("/repo")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("pip install -r requirements.txt -t build", ("build", ["requirements.txt"])),
+        ("pip3.12 install --requirement=r.txt --target=out", ("out", ["r.txt"])),
+        ("python3 -m pip install -rreq.txt -tpkg", ("pkg", ["req.txt"])),
+        ("uv pip install -r a.txt -r b.txt --target x", ("x", ["a.txt", "b.txt"])),
+        ("PIP_NO_CACHE_DIR=1 pip install -r r.txt", (None, ["r.txt"])),
+        ("pip install --platform manylinux2014_x86_64 -r r.txt -t d", ("d", ["r.txt"])),
+        ("pip install requests -t d", ("d", [])),
+        ("pip download -r r.txt -d wheels", None),
+        ("pipx install poetry", None),
+    ],
+)
+def test_pip_install(line, expected):
+    """A pip install gives its target and requirements files; other commands give None."""
+    assert pip_install(split(line)) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "poetry export --without-hashes -f requirements.txt -o requirements.txt",
+            ("poetry export", "requirements.txt", None),
+        ),
+        ("poetry export -f requirements.txt > req.txt", ("poetry export", "req.txt", None)),
+        ("uv export --no-dev --output-file=r.txt", ("uv export", "r.txt", None)),
+        ("uv export --project svc -o r.txt", ("uv export", "r.txt", "svc")),
+        ("pdm export -o r.txt --prod", ("pdm export", "r.txt", None)),
+        ("pip freeze > r.txt", ("pip freeze", "r.txt", None)),
+        ("pip-compile -o r.txt requirements.in", ("pip-compile", "r.txt", "requirements.in")),
+        ("uv pip compile pyproject.toml -o r.txt", ("pip compile", "r.txt", "pyproject.toml")),
+        ("poetry export -f requirements.txt", None),
+        ("poetry install", None),
+    ],
+)
+def test_export(line, expected):
+    """Exporters give (tool, the file written, their input); without an output file, None."""
+    assert export(split(line)) == expected
+
+
+SCRIPT_CASES = [
+    (
+        "relative-to-cwd",
+        "pip install -r requirements.txt -t layer/python\n",
+        [Install(1, (ROOT / "requirements.txt",), ROOT / "layer/python")],
+    ),
+    (
+        "cd-and-continuation",
+        "cd services/api && \\\n  pip install -r req.txt \\\n  -t ../../build\n",
+        [Install(1, (ROOT / "services/api/req.txt",), ROOT / "build")],
+    ),
+    (
+        "subshell-cd-does-not-last",
+        "(cd build && zip -r ../x.zip .)\npip install -r r.txt -t out\n",
+        [Install(2, (ROOT / "r.txt",), ROOT / "out")],
+    ),
+    (
+        "variables",
+        'OUT="dist/layer"\nexport REQ=reqs/prod.txt\npip install -r "$REQ" -t "${OUT}/python"\n',
+        [Install(3, (ROOT / "reqs/prod.txt",), ROOT / "dist/layer/python")],
+    ),
+    (
+        "dirname-of-script",
+        'cd "$(dirname "$0")/.."\npip install -r r.txt -t out\n',
+        [Install(2, (ROOT / "r.txt",), ROOT / "out")],
+    ),
+    (
+        "export-then-install",
+        "poetry export -o build/r.txt\npip install -r build/r.txt -t build/layer\n",
+        [
+            Export(1, "poetry export", ROOT / "build/r.txt", ROOT / "pyproject.toml"),
+            Install(2, (ROOT / "build/r.txt",), ROOT / "build/layer"),
+        ],
+    ),
+    (
+        "heredoc-and-comments",
+        "# pip install -r no.txt -t no\ncat <<EOF > x\npip install -r no.txt -t no\nEOF\n",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in SCRIPT_CASES], ids=[c[0] for c in SCRIPT_CASES]
+)
+def test_shell_run(text, expected):
+    """Paths land where the script would put them: after ``cd``, variables and continuations."""
+    assert list(Shell(ROOT, here=ROOT / "scripts").run(text)) == expected
+
+
+def test_unbalanced_quote_still_reads_the_words():
+    """A line shlex cannot split is read as plain words rather than dropped."""
+    [step] = Shell(ROOT).run("pip install -r r.txt -t out 'oops\n")
+    assert step == Install(1, (ROOT / "r.txt",), ROOT / "out")
