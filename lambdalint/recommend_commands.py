@@ -71,11 +71,12 @@ def zip_commands(
     """
     installs: list[list[str]] = []
     wheel_names: list[str] = []
+    dists = shipped_dists(facts) if facts.resolution else []
     if size is not None and facts.resolution:
-        wheel_names = [d.wheel.filename for d in shipped_dists(facts) if d.wheel]
+        wheel_names = [d.wheel.filename for d in dists if d.wheel]
         # Exact pins already resolved for the target: pip must not re-check Requires-Python
         # against the host interpreter (older pip does, pypa/pip#12216).
-        pins = (f"'{d.name}=={d.version}'" for d in shipped_dists(facts))
+        pins = (f"'{d.name}=={d.version}'" for d in dists)
         installs.append(["--no-deps", "--ignore-requires-python", *pins])
     else:
         files = [f for f in facts.requirement_files if f.endswith((".txt", ".in"))]
@@ -97,9 +98,7 @@ def zip_commands(
     )
     # A pure-Python sdist (no wheel at all) builds on any host into a wheel that runs anywhere.
     from_source = "".join(
-        f" --no-binary={d.name}"
-        for d in (shipped_dists(facts) if facts.resolution else ())
-        if d.no_wheel and not d.needs_native_build
+        f" --no-binary={d.name}" for d in dists if d.no_wheel and not d.needs_native_build
     )
     target = (
         f"--target build/ {platforms} --implementation cp --python-version {major}.{minor} "

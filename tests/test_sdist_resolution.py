@@ -14,7 +14,7 @@ from wheelhouse import build_sdist, build_wheel
 from lambdalint.resolve.cache import Cache
 from lambdalint.resolve.indexes import IndexConfig
 from lambdalint.resolve.sdists import SdistError, read_sdist, sdist_facts
-from lambdalint.resolve.uv import wheelless
+from lambdalint.resolve.set_aside import wheelless
 
 pytest_plugins = ("local_index",)
 

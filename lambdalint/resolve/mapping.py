@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from packaging.utils import NormalizedName, canonicalize_name
 
@@ -41,15 +42,17 @@ class Provider:
     evidence: str
 
 
+def _data(name: str) -> dict[str, Any]:
+    """A JSON file shipped in ``lambdalint/resolve/data``."""
+    text = resources.files("lambdalint.resolve").joinpath(f"data/{name}").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
 @lru_cache(maxsize=1)
 def fallback_table() -> dict[str, tuple[str, ...]]:
     """Import name -> distributions, from the shipped data file (the last resort)."""
-    text = (
-        resources.files("lambdalint.resolve")
-        .joinpath("data/import_names.json")
-        .read_text(encoding="utf-8")
-    )
-    modules = json.loads(text)["modules"]
+    modules = _data("import_names.json")["modules"]
     return {name: tuple(entry["distributions"]) for name, entry in modules.items()}
 
 
@@ -67,12 +70,7 @@ def table_distributions(module: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _loaded_by_name_table() -> dict[str, frozenset[str]]:
     """Host module -> distributions it imports by name at run time (shipped data)."""
-    text = (
-        resources.files("lambdalint.resolve")
-        .joinpath("data/loaded_by_name.json")
-        .read_text(encoding="utf-8")
-    )
-    hosts = json.loads(text)["hosts"]
+    hosts = _data("loaded_by_name.json")["hosts"]
     return {
         host: frozenset(canonicalize_name(d) for d in entry["distributions"])
         for host, entry in hosts.items()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +20,8 @@ from packaging.utils import canonicalize_name
 from lambdalint.model import Requirement
 from lambdalint.resolve.cache import Cache
 from lambdalint.resolve.indexes import IndexConfig
-from lambdalint.resolve.sdists import SdistError, SdistFacts, sdist_facts
+from lambdalint.resolve.sdists import SdistFacts
+from lambdalint.resolve.set_aside import compile_setting_aside, source_only_facts
 from lambdalint.resolve.target import Target
 from lambdalint.resolve.uv import (
     Lock,
@@ -29,14 +29,11 @@ from lambdalint.resolve.uv import (
     ResolutionError,
     UvNotFoundError,
     choose_wheel,
-    compile_lock,
     parse_pylock,
-    wheelless,
 )
 from lambdalint.resolve.wheels import WheelError, WheelFacts, wheel_facts
 
 _FETCHERS = 8
-SET_ASIDE_ROUNDS = 5  # resolutions tried, setting wheel-less packages aside between them
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +181,7 @@ def resolve(
         return Resolution(note="offline and not in the cache: dependencies were not resolved")
     else:
         try:
-            lock = _compile_setting_aside(lines, target, glibc, index, cache)
+            lock = compile_setting_aside(lines, target, glibc, index, cache)
         except ResolutionError as error:
             if not error.packages and _unreachable(error.message):
                 return Resolution(note=f"the package index could not be reached: {error}")
@@ -194,36 +191,6 @@ def resolve(
         cache.put_json("lock", key, lock.to_json())
     direct = {r.normalized for r in requirements if r.direct and not r.constraint}
     return _read_wheels(lock, direct, target, glibc, cache, index=index)
-
-
-def _compile_setting_aside(
-    lines: list[str], target: Target, glibc: tuple[int, int], index: IndexConfig, cache: Cache
-) -> Lock:
-    """Resolve; a package uv rejects only for lack of a wheel is set aside and the rest resolves.
-
-    A set-aside package's own dependencies, when its sdist states them, join the input, so the
-    graph stays whole. Bounded: after ``SET_ASIDE_ROUNDS`` the last error stands.
-    """
-    aside: dict[str, str | None] = {}
-    extra: list[str] = []
-    for _round in range(SET_ASIDE_ROUNDS):
-        overrides = tuple(f"{name} ; sys_platform == 'never'" for name in aside)
-        text = "\n".join([*lines, *extra]) + "\n"
-        try:
-            lock = compile_lock(
-                text, target.python_version, glibc, target.architecture, index, overrides=overrides
-            )
-        except ResolutionError as error:
-            new = {n: v for n, v in wheelless(error.message).items() if n not in aside}
-            if not new:
-                raise
-            aside.update(new)
-            for name, version in new.items():
-                with suppress(SdistError):
-                    extra += sdist_facts(name, version, index, cache).requires_dist
-            continue
-        return Lock(lock.packages, tuple(aside.items()))
-    raise ResolutionError(f"still unresolved after setting aside {', '.join(aside)}", ())
 
 
 _NETWORK_WORDS = (
@@ -269,12 +236,10 @@ def _read_wheels(
 
     with ThreadPoolExecutor(max_workers=_FETCHERS) as pool:
         results = dict(zip(lock.packages, pool.map(facts, lock.packages), strict=True))
-    sources = _source_only(lock, index, cache)
-    parents = _parents(
-        [*(w.requires_dist if w else () for w, _p in results.values()), *sources.values()],
-        [*(p.normalized for p in results), *sources],
-        target,
-    )
+    sources = source_only_facts(lock, index, cache)
+    requires = {p.normalized: w.requires_dist if w else () for p, (w, _p) in results.items()}
+    requires |= {name: sdist.requires_dist if sdist else () for name, sdist in sources.items()}
+    parents = _parents(requires, target)
     dists = []
     for package, (wheel, problem) in results.items():
         picked = chosen[package.normalized]
@@ -323,15 +288,12 @@ def _read_wheels(
     return Resolution(dists=tuple(sorted(dists, key=lambda d: d.normalized)), by_module=by_module)
 
 
-def _parents(
-    requires: list[tuple[str, ...] | SdistFacts | None], names: list[str], target: Target
-) -> dict[str, set[str]]:
+def _parents(requires: dict[str, tuple[str, ...]], target: Target) -> dict[str, set[str]]:
     """Who requires whom, from each package's Requires-Dist evaluated for the target."""
     found: dict[str, set[str]] = {}
     environment = target.environment()
-    for lines, parent in zip(requires, names, strict=True):
-        listed = lines.requires_dist if isinstance(lines, SdistFacts) else lines or ()
-        for line in listed:
+    for parent, lines in requires.items():
+        for line in lines:
             try:
                 requirement = Pep508(line)
                 if requirement.marker and not requirement.marker.evaluate(environment):
@@ -339,18 +301,4 @@ def _parents(
             except (InvalidRequirement, InvalidMarker):
                 continue
             found.setdefault(canonicalize_name(requirement.name), set()).add(parent)
-    return found
-
-
-def _source_only(
-    lock: Lock, index: IndexConfig | None, cache: Cache
-) -> dict[str, SdistFacts | None]:
-    """Sdist facts of each set-aside package (None when its sdist cannot be found or read)."""
-    found: dict[str, SdistFacts | None] = {}
-    for name, version in lock.source_only:
-        facts = None
-        if index is not None:
-            with suppress(SdistError):
-                facts = sdist_facts(name, version, index, cache)
-        found[canonicalize_name(name)] = facts
     return found

@@ -29,6 +29,7 @@ from packaging.version import InvalidVersion, Version
 
 from lambdalint.resolve.cache import Cache
 from lambdalint.resolve.indexes import IndexConfig
+from lambdalint.resolve.uv import UvNotFoundError, uv_binary
 from lambdalint.resolve.wheels import RangeReader, WheelError, redact
 
 MAX_SDIST = 32 * 1024 * 1024  # larger source archives are not read (they are rarely pure Python)
@@ -58,7 +59,6 @@ class SdistFacts:
     modules: tuple[str, ...]
     native_sources: tuple[str, ...]
     requires_dist: tuple[str, ...]
-    unzipped: int
 
     @property
     def pure(self) -> bool:
@@ -79,7 +79,6 @@ class SdistFacts:
                 modules=tuple(map(str, data["modules"])),
                 native_sources=tuple(map(str, data["native_sources"])),
                 requires_dist=tuple(map(str, data["requires_dist"])),
-                unzipped=int(data["unzipped"]),
             )
         except (KeyError, TypeError) as error:
             raise ValueError("not sdist facts") from error
@@ -139,8 +138,6 @@ def index_urls(index: IndexConfig) -> list[str]:
 @lru_cache(maxsize=1)
 def uv_default_index() -> str | None:
     """The default index uv itself documents in its help (never a host written down here)."""
-    from lambdalint.resolve.uv import UvNotFoundError, uv_binary  # noqa: PLC0415 - avoids a cycle
-
     try:
         done = subprocess.run(
             [uv_binary(), "pip", "compile", "--help"],
@@ -166,20 +163,20 @@ def read_sdist(url: str, filename: str) -> SdistFacts:
     except WheelError as error:
         raise SdistError(str(error)) from None
     try:
-        members, metadata = _members(data, filename)
+        paths, metadata = _members(data, filename)
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
         raise SdistError(f"{shown}: not a readable sdist: {error}") from None
-    return _facts(filename, shown, members, metadata)
+    return _facts(filename, shown, paths, metadata)
 
 
-def _members(data: bytes, filename: str) -> tuple[dict[str, int], dict[str, str]]:
-    """Member sizes by path below the archive's top folder, and the small metadata texts."""
-    sizes: dict[str, int] = {}
+def _members(data: bytes, filename: str) -> tuple[set[str], dict[str, str]]:
+    """Member paths below the archive's top folder, and the small metadata texts."""
+    paths: set[str] = set()
     texts: dict[str, str] = {}
 
     def keep(path: str, size: int, read: Callable[[], bytes]) -> None:
         inner = path.split("/", 1)[1] if "/" in path else path
-        sizes[inner] = size
+        paths.add(inner)
         tail = PurePosixPath(inner)
         wanted = inner == "PKG-INFO" or (
             tail.name == "requires.txt" and tail.parent.name.endswith(".egg-info")
@@ -192,51 +189,37 @@ def _members(data: bytes, filename: str) -> tuple[dict[str, int], dict[str, str]
             for info in zipped.infolist():
                 if not info.is_dir():
                     keep(info.filename, info.file_size, partial(zipped.read, info))
-        return sizes, texts
+        return paths, texts
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tarred:
         for member in tarred:
             if member.isfile():
                 stream = tarred.extractfile(member)
                 keep(member.name, member.size, stream.read if stream else bytes)
-    return sizes, texts
+    return paths, texts
 
 
-def _facts(filename: str, url: str, sizes: dict[str, int], texts: dict[str, str]) -> SdistFacts:
-    roots = (
-        ("src/", "") if any(p.startswith("src/") and p.endswith(".py") for p in sizes) else ("",)
-    )
-    modules: dict[str, int] = {}
-    for path, size in sizes.items():
+def _facts(filename: str, url: str, paths: set[str], texts: dict[str, str]) -> SdistFacts:
+    src_layout = any(p.startswith("src/") and p.endswith(".py") for p in paths)
+    roots = ("src/", "") if src_layout else ("",)
+    modules: set[str] = set()
+    for path in paths:
         for root in roots:
             if not path.startswith(root):
                 continue
             parts = path[len(root) :].split("/")
             top = parts[0].removesuffix(".py")
-            package = len(parts) > 1 and f"{root}{parts[0]}/__init__.py" in sizes
+            package = len(parts) > 1 and f"{root}{parts[0]}/__init__.py" in paths
             single = len(parts) == 1 and parts[0].endswith(".py")
-            if (
-                (package or single)
-                and top.isidentifier()
-                and top not in _NOT_SHIPPED | _NOT_MODULES
-            ):
-                modules[top] = modules.get(top, 0) + size
+            if (package or single) and top.isidentifier() and top not in _NOT_MODULES:
+                modules.add(top)
             break
-    native = sorted(
-        p
-        for p in sizes
-        if (
-            PurePosixPath(p).suffix.lower() in NATIVE_SUFFIXES
-            or PurePosixPath(p).name in _NATIVE_FILES
-        )
-        and not _NOT_SHIPPED & set(p.split("/")[:-1])
-    )
+    native = sorted(p for p in paths if _native(p))
     return SdistFacts(
         filename=filename,
         url=url,
         modules=tuple(sorted(modules)),
         native_sources=tuple(native[:10]),
         requires_dist=_requires(texts),
-        unzipped=sum(modules.values()),
     )
 
 

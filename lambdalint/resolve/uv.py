@@ -302,23 +302,6 @@ def _scrub(stderr: str, folder: Path) -> str:
     return redact_url(text.replace(str(Path.home()), "~"))
 
 
-_NO_WHEEL = (
-    re.compile(r"([\w.-]+)==(\S+?),? has no (?:usable wheels|wheels with a matching)"),
-    re.compile(r"all versions of ([\w.-]+)()(?: \S+)? have no (?:usable wheels|wheels with a)"),
-    re.compile(r"Wheels are required for `([\w.-]+)`()"),
-)
-
-
-def wheelless(message: str) -> dict[str, str | None]:
-    """Packages uv rejected only for lacking a usable wheel: name -> version when uv named one."""
-    found: dict[str, str | None] = {}
-    for pattern in _NO_WHEEL:
-        for match in pattern.finditer(message):
-            name = canonicalize_name(match.group(1))
-            found[name] = found.get(name) or match.group(2) or None
-    return found
-
-
 def _blamed(message: str) -> tuple[str, ...]:
     names: dict[str, None] = {}
     for pattern in _BLAME:
