@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from files import write_files
 
 from lambdalint.read.imports import CodeScan, scan_code
 
@@ -16,13 +17,7 @@ TARGET = (3, 11)
 def scan(tmp_path: Path, files: dict[str, str | bytes], **kwargs) -> CodeScan:
     """Write ``files`` under tmp_path/fn and scan that function directory."""
     code = tmp_path / "fn"
-    for name, content in files.items():
-        path = code / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_files(code, files)
     code.mkdir(exist_ok=True)
     return scan_code(code, tmp_path, kwargs.pop("target", TARGET), **kwargs)
 

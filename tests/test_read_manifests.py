@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from files import write_files
 
 from lambdalint.read.poetry import poetry_specifier, python_marker
 from lambdalint.read.requirements import parse_requirements_file, read_requirements
@@ -12,18 +13,8 @@ from lambdalint.read.requirements import parse_requirements_file, read_requireme
 FN = "fn"
 
 
-def _write(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        path = root / FN / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-
 def _got(root: Path, files: dict[str, str | bytes], manifest: str | None = None):
-    _write(root, files)
+    write_files(root / FN, files)
     result = (
         parse_requirements_file(root / FN / manifest, root)
         if manifest
@@ -262,7 +253,7 @@ def test_pipfile(tmp_path, files, manifest, expected):
 
 def test_pipfile_lock_pins_are_direct_only_when_listed(tmp_path):
     """With a Pipfile, lock pins it does not list are transitive and sit at their lock line."""
-    _write(tmp_path, {"Pipfile": PIPFILE, "Pipfile.lock": json.dumps(LOCK, indent=4)})
+    write_files(tmp_path / FN, {"Pipfile": PIPFILE, "Pipfile.lock": json.dumps(LOCK, indent=4)})
     result = read_requirements(tmp_path / FN, tmp_path)
     assert result.files == ("fn/Pipfile", "fn/Pipfile.lock")
     where = {r.name: (r.location.file, r.direct) for r in result.requirements}
@@ -301,7 +292,7 @@ def test_pipfile_lock_pins_are_direct_only_when_listed(tmp_path):
 )
 def test_bad_manifests_are_parse_errors(tmp_path, files, manifest, where, message):
     """A broken Pipfile, lock or Poetry table is one parse-error at its line, never a crash."""
-    _write(tmp_path, files)
+    write_files(tmp_path / FN, files)
     result = parse_requirements_file(tmp_path / FN / manifest, tmp_path)
     assert [(f.rule, f.location.file, f.location.line) for f in result.findings] == [
         ("parse-error", *where)

@@ -4,6 +4,7 @@ import codecs
 from pathlib import Path
 
 import pytest
+from files import write_files
 
 from lambdalint.read.requirements import (
     RequirementsResult,
@@ -14,18 +15,8 @@ from lambdalint.read.requirements import (
 FN = "fn"
 
 
-def _write(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-
 def _read(root: Path, files: dict[str, str | bytes]) -> RequirementsResult:
-    _write(root, files)
+    write_files(root, files)
     return read_requirements(root / FN, root)
 
 
@@ -453,7 +444,7 @@ def test_parse_requirements_file_missing(tmp_path):
 
 def test_parse_requirements_file_follows_includes(tmp_path):
     """The single-file entry point follows includes like the directory reader."""
-    _write(tmp_path, {"x/dev.txt": "-r base.txt\npytest\n", "x/base.txt": "boto3\n"})
+    write_files(tmp_path, {"x/dev.txt": "-r base.txt\npytest\n", "x/base.txt": "boto3\n"})
     result = parse_requirements_file(tmp_path / "x/dev.txt", tmp_path)
     assert [r.name for r in result.requirements] == ["boto3", "pytest"]
     assert result.files == ("x/dev.txt", "x/base.txt")
