@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from lambdalint.model import Finding, Location, Severity
@@ -11,11 +12,15 @@ PARSE_ERROR_CODE = "LL100"
 
 
 def relative(path: Path, root: Path) -> str:
-    """Repo-relative POSIX path; falls back to the absolute path outside ``root``."""
+    """Repo-relative POSIX path; falls back to the absolute path outside ``root``.
+
+    ``realpath`` rather than ``Path.resolve``: it leaves a symlink loop as it is, never raises.
+    """
+    real = Path(os.path.realpath(path))
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real.relative_to(os.path.realpath(root)).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        return real.as_posix()
 
 
 def locate(path: Path, root: Path, line: int | None = None, column: int | None = None) -> Location:

@@ -25,6 +25,7 @@ from lambdalint.read.requirements import (
     RequirementsResult,
     parse_requirements_file,
     read_requirements,
+    with_named,
 )
 from lambdalint.read.vendored import VendoredScan, scan_vendored
 from lambdalint.recommend import plan, shared_layers
@@ -78,7 +79,6 @@ def run(
     root, found = discover_functions(paths, config)
     functions = _named(list(found.functions), root)
     layers = {layer.key: layer for layer in found.layers}
-    folders = Counter(fn.code_dir for fn in functions)
     if scope is not None:
         functions = [fn for fn in functions if scope.touches(fn, root, layers)]
     notes: list[str] = [f"runtime data: {problem}" for problem in overlay]
@@ -88,10 +88,7 @@ def run(
     resolver = Resolver(index_config(), Cache(offline=config.offline, refresh=config.refresh))
     reports = []
     for done, fn in enumerate(functions, 1):
-        shared = folders[fn.code_dir] > 1
-        reports.append(
-            analyse(fn, root, config, rules, day, layers=layers, shared=shared, resolver=resolver)
-        )
+        reports.append(analyse(fn, root, config, rules, day, layers=layers, resolver=resolver))
         if progress is not None:
             progress(done, len(functions))
     reports = shared_layers(reports)
@@ -180,13 +177,12 @@ def analyse(
     today: datetime.date,
     *,
     layers: Mapping[str, Layer] | None = None,
-    shared: bool = False,
     resolver: Resolver | None = None,
 ) -> FunctionReport:
     """Read one function, run the rules over its facts, and plan its packaging.
 
-    When several functions share ``code_dir`` (``shared``), each is judged by the files its
-    handler imports, not by its neighbours' code.
+    A function with a known handler is judged by the files that handler imports, not by
+    neighbours in its folder (other handlers, build-time scripts, an image's helpers).
     """
     runtime = resolve_runtime(config.runtime or function.runtime or default_runtime_name())
     arch = config.arch or function.architecture
@@ -206,10 +202,13 @@ def analyse(
             if function.requirements_file
             else read_requirements(function.code_dir, root)
         )
+        requirements = with_named(requirements, function.named_requirements, root)
         code = _scan_code(function.code_dir, root, runtime.python_version, vendored.modules)
     package_imports = code.imports
     entry = _handler_file(function, code)
-    if shared and entry is not None:
+    if entry == "":  # the handler module is missing: nothing of the package is imported
+        code = code.only(set())
+    elif entry is not None:  # Lambda loads the handler and what it imports, nothing else
         code = code.only(closure(entry, code.edges))
     known = layers or {}
     contents = tuple(
@@ -232,6 +231,7 @@ def analyse(
     function = replace(function, runtime=runtime.name, architecture=arch)
     if function.handler is None:
         function = replace(function, handler=_infer_handler(code.definitions))
+    unknown = tuple(key for key in function.layers if key not in known and not layer_for_arn(key))
     facts = FunctionFacts(
         function=function,
         path=path,
@@ -250,9 +250,8 @@ def analyse(
             *code.findings,
             *(f for c in contents for f in c.findings),
         ),
-        unknown_layers=tuple(
-            key for key in function.layers if key not in known and not layer_for_arn(key)
-        ),
+        unknown_layers=unknown,
+        built_elsewhere=tuple(key for key in unknown if not key.startswith("arn:")),
         package_imports=package_imports,
         resolution=resolution,
     )
@@ -276,11 +275,14 @@ def _published(arn: str, layer: ManagedLayer) -> LayerContents:
 
 
 def _handler_file(function: Function, code: CodeScan) -> str | None:
-    """The file the known handler loads first, if the scan has it."""
-    if not function.handler_known or not function.handler or "." not in function.handler:
+    """The file the known handler loads first; "" when the package has no such module."""
+    module = function.handler_module()
+    if not function.handler_known or module is None:
         return None
-    module = function.handler.rpartition(".")[0].replace("/", ".")
-    return code.module_files.get(module)
+    file = code.module_files.get(module)
+    if module in code.definitions or any(f.location.file == file for f in code.findings):
+        return file  # defined, or unreadable (parse-error says so, not handler-not-found)
+    return ""
 
 
 def _infer_handler(definitions: Mapping[str, frozenset[str]]) -> str | None:

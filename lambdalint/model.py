@@ -55,6 +55,14 @@ class Function:
     ``inline_code`` is source embedded in a template (SAM ``InlineCode``, CloudFormation
     ``ZipFile``); ``inline_origin`` is where its first line sits in that template.
     ``built_by`` is the build-script line (outside the IaC) that installs the requirements.
+    ``handler_file`` is the file Lambda loads as the handler module when the packaging puts it
+    at the task root from elsewhere (a Dockerfile ``COPY app/app.py ./``); ``runtime_source``
+    is where the runtime is chosen when that is not ``source`` (a Dockerfile ``FROM`` line).
+    ``named_requirements`` are installed by name, not from a file (a Dockerfile ``RUN pip
+    install pipenv``), each with the line that names it.
+    ``missing_code`` is the repo-relative path the packaging zips when it does not exist (a
+    Terraform relative path resolved from the wrong folder); ``code_dir`` is then where
+    lambdalint found the code most likely meant, checked as if the path were fixed.
     """
 
     name: str
@@ -78,6 +86,20 @@ class Function:
     timeout_s: int | None = None
     notes: tuple[str, ...] = ()
     built_by: Location | None = None
+    handler_file: Path | None = None
+    runtime_source: Location | None = None
+    named_requirements: tuple[tuple[str, Location], ...] = ()
+    missing_code: str | None = None
+
+    def handler_module(self) -> str | None:
+        """The handler's module as the code scan of ``code_dir`` names it (dotted)."""
+        if not self.handler or "." not in self.handler:
+            return None
+        if self.handler_file is None:
+            return self.handler.rpartition(".")[0].replace("/", ".")
+        if not self.handler_file.is_relative_to(self.code_dir):
+            return None  # copied from outside the scanned folder: cannot be checked
+        return ".".join(self.handler_file.relative_to(self.code_dir).with_suffix("").parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +111,9 @@ class Layer:
     installs into ``python/`` (SAM ``BuildMethod``, the serverless plugin's ``layer: true``).
     ``requirements_file`` (a requirements file or a pyproject.toml) overrides that lookup;
     ``built_by`` is the build-script line outside the IaC that installs it, when one does.
+    ``copies_content``: the build also copies ``content_dir``'s own files into ``python/``
+    (SAM ``BuildMethod: python3.x``). ``zipped_as_is``: no build step at all (SAM without a
+    ``BuildMethod``), so a requirements file in the folder is shipped, never installed.
     """
 
     key: str
@@ -98,6 +123,8 @@ class Layer:
     source: Location | None = None
     requirements_file: Path | None = None
     built_by: Location | None = None
+    copies_content: bool = False
+    zipped_as_is: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,3 +72,47 @@ def test_nothing_read_from_the_installed_file_is_a_warning(tmp_path):
         BUILT_BY,
     )
     assert "scripts.sh:6 installs the dependencies of pyproject.toml" in finding.message
+
+
+SHARED = {"lay/python/requirements.txt": "requests\n"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "files", "expected"),
+    [
+        (
+            {"builds_requirements": True, "copies_content": True},
+            {"lay/requirements.txt": "boto3==1.20.4\n", "lay/common.py": "import yaml\n"},
+            (["common"], ["boto3"], [], ["yaml"]),
+        ),
+        (
+            {"builds_requirements": True},
+            {"lay/requirements.txt": "boto3\n", "lay/common.py": "X = 1\n"},
+            ([], ["boto3"], [], []),
+        ),
+        (
+            {"zipped_as_is": True},
+            {**SHARED, "lay/python/demo.py": "import requests\n"},
+            (["demo"], [], ["requests"], ["requests"]),
+        ),
+        (
+            {},
+            {**SHARED, "lay/python/demo.py": "import demo2\n"},
+            (["demo"], [], [], ["demo2"]),
+        ),
+    ],
+    ids=["sam-build-method-copies-the-folder", "installs-only", "zipped-as-is", "built-unknown"],
+)
+def test_iac_layers(tmp_path, fields, files, expected):
+    """What a layer provides, installs, only ships as a file, and what its own code imports."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    lay = Layer(key="L", name="L", content_dir=tmp_path / "lay", **fields)
+    contents = read_layer(lay, tmp_path, (3, 12))
+    assert (
+        sorted(contents.modules),
+        [r.name for r in contents.requirements],
+        [r.name for r in contents.uninstalled],
+        [i.module for i in contents.imports],
+    ) == expected

@@ -285,3 +285,15 @@ def test_frozen_pins_needed_by_another_requirement_are_not_unused(tmp_path, loca
         if f["rule"] == "unused-requirement"
     ]
     assert unused == ["leftover"]
+
+
+def test_pins_needed_two_hops_down_are_not_unused(tmp_path, local_index):
+    """A declared distribution that another declared one needs through a third is not unused."""
+    wheels = tmp_path / "wheels"
+    local_index.add(build_wheel(wheels, "webkit", "1.2.0", requires=["httpcore>=1"]))
+    local_index.add(build_wheel(wheels, "httpcore", "1.0.4", requires=["sniffio"]))
+    local_index.add(build_wheel(wheels, "sniffio", "1.3.0"))
+    root = function_repo(tmp_path, "import webkit\n", "webkit==1.2.0\nsniffio\n")
+    _result, data = check_json(root, local_index.url, tmp_path / "cache")
+    rules = [f["rule"] for f in data["functions"][0]["findings"]]
+    assert "unused-requirement" not in rules

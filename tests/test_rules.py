@@ -6,11 +6,12 @@ import datetime
 from pathlib import Path
 
 import pytest
+from files import write_files
 
 from lambdalint.checks import RULES
 from lambdalint.config import Config
 from lambdalint.engine import analyse, run
-from lambdalint.model import Function, PackageType
+from lambdalint.model import Function, Layer, Location, PackageType
 
 TODAY = datetime.date(2026, 12, 4)
 
@@ -61,6 +62,40 @@ def test_handler_not_found(tmp_path, handler, expected):
     assert rules_of(report) == expected
 
 
+@pytest.mark.parametrize(
+    ("handler_file", "expected"),
+    [
+        ("src/app.py", []),
+        ("src/other.py", ["handler-not-found"]),
+        (None, ["handler-not-found"]),
+    ],
+)
+def test_handler_checked_in_the_copied_file(tmp_path, handler_file, expected):
+    """An image's handler is checked in the file its Dockerfile copies to the task root."""
+    report = findings(
+        tmp_path,
+        {"src/app.py": "def handler(event, context):\n    return 1\n", "src/other.py": ""},
+        handler="app.handler",
+        handler_known=True,
+        handler_file=tmp_path / "fn" / handler_file if handler_file else None,
+        package_type=PackageType.IMAGE,
+    )
+    assert rules_of(report) == expected
+
+
+def test_deprecated_runtime_where_it_is_chosen(tmp_path):
+    """An image's runtime finding points at the Dockerfile FROM line, not the template."""
+    report = findings(
+        tmp_path,
+        {"app.py": "import json\n"},
+        runtime="python3.9",
+        source=Location("template.yaml", 9),
+        runtime_source=Location("fn/Dockerfile", 1),
+    )
+    (hit,) = [f for f in report.findings if f.rule == "deprecated-runtime"]
+    assert hit.location == Location("fn/Dockerfile", 1)
+
+
 def test_inferred_handler_is_not_checked(tmp_path):
     """A handler lambdalint only guessed is shown but never reported missing."""
     report = findings(tmp_path, {"index.py": "def handler(event, context):\n    return 1\n"})
@@ -102,6 +137,10 @@ def test_deprecated_runtime(tmp_path, runtime, today, severity, fragment):
         ("", "def f():\n    import pandas\n", ["missing-dependency"]),
         ("", "import tomllib\n", []),
         ("", "import six, urllib3, dateutil, jmespath, botocore, s3transfer\n", []),
+        ("", "from botocore.vendored import requests\n", ["missing-dependency"]),
+        ("", "import botocore.vendored.requests\n", ["missing-dependency"]),
+        ("", "from botocore.vendored.requests.exceptions import HTTPError\n", []),
+        ("", "from botocore.vendored import six\n", []),
         ("pyyaml\n", "import yaml\n", []),
         ("", "import yaml  # lambdalint: ignore[missing-dependency]\n", []),
         ("", "import yaml  # lambdalint: ignore[unused-requirement]\n", ["missing-dependency"]),
@@ -118,6 +157,37 @@ def test_missing_dependency(tmp_path, requirements, code, expected):
         files["requirements.txt"] = requirements
     report = findings(tmp_path, files)
     assert [r for r in rules_of(report) if r != "unused-requirement"] == expected
+
+
+ALL_THREE = ["requirements-not-installed", "missing-dependency", "missing-dependency"]
+ALL_THREE_HEDGED = ["requirements-not-installed", *["missing-dependency:warning"] * 2]
+
+
+@pytest.mark.parametrize(
+    ("keys", "folder", "expected"),
+    [
+        ((), None, ALL_THREE),
+        (("Deps",), None, ["missing-dependency:warning"]),  # its zip is built elsewhere
+        (("arn:aws:lambda:eu-west-1:1:layer:deps:3",), None, ALL_THREE_HEDGED),  # external
+        (("Deps",), "layers/empty", ALL_THREE),  # readable, and empty
+    ],
+    ids=["no-layer", "repository-layer-unread", "unknown-arn", "empty-folder"],
+)
+def test_declared_modules_and_unreadable_layers(tmp_path, keys, folder, expected):
+    """A layer of the repository lambdalint could not read may hold what the function declares."""
+    write_files(
+        tmp_path,
+        {"fn/requirements.txt": "requests\n", "fn/app.py": "import requests\nimport yaml\n"},
+    )
+    (tmp_path / "layers" / "empty").mkdir(parents=True)
+    known = {"Deps": Layer("Deps", "Deps", tmp_path / folder)} if folder else {}
+    function = Function("fn", tmp_path / "fn", installs_requirements=False, layers=keys)
+    report = analyse(function, tmp_path, Config(runtime="python3.12"), RULES, TODAY, layers=known)
+    assert [
+        f.rule + (":warning" if f.severity == "warning" else "")
+        for f in report.findings
+        if f.rule in {"missing-dependency", "requirements-not-installed"}
+    ] == expected
 
 
 def test_markers_are_evaluated_for_the_target_not_the_host(tmp_path):
@@ -219,8 +289,8 @@ def test_every_rule_has_a_unique_slug_and_code():
     assert len({r.code for r in RULES}) == len(RULES)
 
 
-def test_shared_folder_functions_are_judged_by_their_import_closure(tmp_path):
-    """Two handlers in one folder: each is charged only with what its handler loads."""
+def test_functions_are_judged_by_their_import_closure(tmp_path):
+    """Each handler is charged only with what it loads; a missing handler module loads nothing."""
     files = {
         "requirements.txt": "requests\n",
         "a.py": "import helpers\n\ndef handler(e, c):\n    return helpers.x\n",
@@ -244,18 +314,35 @@ def test_shared_folder_functions_are_judged_by_their_import_closure(tmp_path):
             config,
             RULES,
             TODAY,
-            shared=True,
         )
-        for handler in ("a.handler", "b.handler")
+        for handler in ("a.handler", "b.handler", "gone.handler")
     }
     assert [(f.rule, f.location.file) for f in reports["a.handler"].findings] == [
         ("missing-dependency", "fn/helpers.py")
     ]
     assert reports["b.handler"].findings == ()
+    # No handler module: nothing is imported at cold start, so no import is charged.
+    assert [f.rule for f in reports["gone.handler"].findings] == ["handler-not-found"]
+
+
+def test_symlink_loops_in_a_function_folder_are_skipped(tmp_path):
+    """Looping and dangling symlinks in the tree are not files: the scan goes on, no crash."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "app.py").write_text("import requests\n")
+    (tmp_path / "fn" / "a").symlink_to("b")
+    (tmp_path / "fn" / "b").symlink_to("a")
+    (tmp_path / "fn" / "self").symlink_to(tmp_path / "fn" / "self")
+    report = run([tmp_path], Config(runtime="python3.12", offline=True), today=TODAY)
+    [function] = report.functions
+    assert [f.rule for f in function.findings] == ["missing-dependency"]
 
 
 def test_inline_template_code_is_analysed_at_template_lines(tmp_path):
-    """ZipFile/InlineCode source is read from the template; findings point into the template."""
+    """ZipFile/InlineCode source is read from the template; findings point into the template.
+
+    ``cfnresponse`` is not missing: CloudFormation adds it to every inline Python package.
+    """
     (tmp_path / ".git").mkdir()
     (tmp_path / "template.yaml").write_text(
         "AWSTemplateFormatVersion: '2010-09-09'\n"
@@ -270,6 +357,7 @@ def test_inline_template_code_is_analysed_at_template_lines(tmp_path):
         "        ZipFile: |\n"
         "          import json\n"
         "          import requests\n"
+        "          import cfnresponse\n"
         "          def handler(event, context):\n"
         "              return json.dumps(requests.__name__)\n"
     )

@@ -40,6 +40,7 @@ class FunctionFacts:
     anchor: Location
     read_errors: tuple[Finding, ...] = ()
     unknown_layers: tuple[str, ...] = ()
+    built_elsewhere: tuple[str, ...] = ()  # unknown layers of the repository itself (not ARNs)
     package_imports: tuple[ImportRef, ...] | None = None
     resolution: Resolution | None = None
 

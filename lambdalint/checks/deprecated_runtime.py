@@ -19,10 +19,11 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     successor = runtime.successor or "the newest runtime"
     fix = f"Move the function to {successor} (see `lambdalint runtimes`)."
     dates = _dates(runtime.deprecated, runtime.block_create, runtime.block_update)
+    where = facts.function.runtime_source or facts.anchor  # an image's FROM line
     if status is RuntimeStatus.PREVIEW:
         yield rule.finding(
             facts,
-            facts.anchor,
+            where,
             f"{runtime.name} is a public preview runtime: "
             "not for production, no SLA, and it may change",
             fix,
@@ -31,7 +32,7 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         blocked = "create and update" if status is RuntimeStatus.UPDATE_BLOCKED else "create"
         yield rule.finding(
             facts,
-            facts.anchor,
+            where,
             f"{runtime.name} is deprecated and Lambda blocks function {blocked} with it ({dates})",
             fix,
             Severity.ERROR,
@@ -39,14 +40,14 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     elif status is RuntimeStatus.DEPRECATED:
         yield rule.finding(
             facts,
-            facts.anchor,
+            where,
             f"{runtime.name} is deprecated: no more security patches or support ({dates})",
             fix,
         )
     elif runtime.deprecated is not None and runtime.deprecated - today <= WARN_AHEAD:
         yield rule.finding(
             facts,
-            facts.anchor,
+            where,
             f"{runtime.name} will be deprecated on {runtime.deprecated.isoformat()} ({dates})",
             fix,
             Severity.INFO,

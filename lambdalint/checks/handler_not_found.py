@@ -11,12 +11,23 @@ from lambdalint.model import Finding, Severity
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     """Check ``module.function`` against the modules and top-level names the code defines."""
     function = facts.function
-    if not function.handler_known or not function.handler or "." not in function.handler:
+    key = function.handler_module()
+    if not function.handler_known or not function.handler or key is None:
         return
     module, _, name = function.handler.rpartition(".")
     module = module.replace("/", ".")
-    defined = facts.code.definitions.get(module)
-    if defined is None:
+    defined = facts.code.definitions.get(key)
+    if function.missing_code is not None:
+        yield rule.finding(
+            facts,
+            facts.anchor,
+            f"the package is built from {function.missing_code}, which does not exist, so it "
+            f"cannot hold handler '{function.handler}'; the deploy fails or Lambda fails with "
+            "Runtime.ImportModuleError",
+            "Point the packaging at the code: a relative path starts where the deploy tool runs "
+            "(in Terraform, prefix it with ${path.module}).",
+        )
+    elif defined is None:
         yield rule.finding(
             facts,
             facts.anchor,

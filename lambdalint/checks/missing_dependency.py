@@ -9,6 +9,15 @@ from lambdalint.model import Finding, ImportRef, Severity
 from lambdalint.resolve.mapping import ProvidedBy, candidates_for
 from lambdalint.runtime.model import all_runtimes
 
+# Modules the runtime's packages still have, but only as empty stubs.
+STUBS = {
+    "botocore.vendored.requests": (
+        "the runtime's botocore keeps only an exceptions stub of its vendored requests "
+        "(removed in 2019, boto/botocore#1829): the import works, but requests.get and "
+        "friends raise AttributeError when the code calls them"
+    )
+}
+
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     """Flag imports that neither the package, a layer, nor the runtime provides."""
@@ -16,13 +25,17 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         if ref.optional or facts.runtime.removed_module(ref.module) is not None:
             continue  # optional imports are guarded; removed stdlib has its own rule
         provider = facts.modules.provider(ref.module)
-        if provider is None and facts.modules.transitive(ref.module) is not None:
+        stub = STUBS.get(ref.module)  # its submodules (``.exceptions``) are real
+        if stub and provider is not None and provider.kind is ProvidedBy.RUNTIME:
+            yield _missing(rule, facts, ref, stub, ref.module.rpartition(".")[2])
+        elif provider is None and facts.modules.transitive(ref.module) is not None:
             continue  # installed as a dependency of a requirement: transitive-import says so
-        if provider is None:
+        elif provider is None:
             yield _missing(rule, facts, ref, _why_absent(facts, ref))
         elif (
             provider.kind is ProvidedBy.REQUIREMENT
             and facts.function.installs_requirements is False
+            and not facts.built_elsewhere  # declared for the layer built outside the repo
         ):
             yield _missing(
                 rule,
@@ -41,13 +54,18 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             )
 
 
-def _missing(rule: Rule, facts: FunctionFacts, ref: ImportRef, why: str) -> Finding:
+def _missing(
+    rule: Rule, facts: FunctionFacts, ref: ImportRef, why: str, real: str | None = None
+) -> Finding:
+    """The finding; ``real`` names the distribution to use instead of a stub."""
     effect = (
-        "the function fails at cold start with Runtime.ImportModuleError"
+        ""
+        if real
+        else "; the function fails at cold start with Runtime.ImportModuleError"
         if ref.top_level
-        else "this code path raises ModuleNotFoundError when it runs"
+        else "; this code path raises ModuleNotFoundError when it runs"
     )
-    dists = " or ".join(candidates_for(ref.module))
+    dists = real or " or ".join(candidates_for(ref.module))
     hedge, severity = "", None
     if facts.unknown_layers:  # a layer lambdalint cannot see into may still provide it
         hedge = f" (unless layer {', '.join(facts.unknown_layers)} provides it)"
@@ -55,8 +73,9 @@ def _missing(rule: Rule, facts: FunctionFacts, ref: ImportRef, why: str) -> Find
     return rule.finding(
         facts,
         ref.location,
-        f"'{ref.module}' is not provided in {facts.runtime.name}: {why}; {effect}{hedge}",
-        f"Add {dists} to the function's requirements and make sure the packaging installs them.",
+        f"'{ref.module}' is not provided in {facts.runtime.name}: {why}{effect}{hedge}",
+        f"Add {dists} to the function's requirements and make sure the packaging installs them"
+        + (f", and import {real} itself." if real else "."),
         severity,
     )
 

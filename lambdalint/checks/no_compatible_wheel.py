@@ -11,8 +11,8 @@ from lambdalint.model import Finding, Location, Severity
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     """Report distributions with no fitting wheel, and requirements that do not resolve."""
     resolution = facts.resolution
-    if resolution is None:
-        return
+    if resolution is None or facts.function.installs_requirements is False:
+        return  # nothing is installed, so no install fails (requirements-not-installed says so)
     target = _target(facts)
     if resolution.error:
         blamed = ", ".join(resolution.blamed) or "the requirements"

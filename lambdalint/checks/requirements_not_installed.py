@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.checks.base import FunctionFacts, Rule
+from lambdalint.checks.layer_files import layer_files
 from lambdalint.checks.runtime_provided import observed
 from lambdalint.model import Finding, Requirement, Severity
 from lambdalint.resolve.mapping import ProvidedBy
@@ -12,10 +13,11 @@ from lambdalint.resolve.mapping import ProvidedBy
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     """One finding per function whose IaC zips the folder without running pip."""
+    yield from layer_files(rule, facts)
     function = facts.function
     declared = [r for r in facts.installed_requirements if r.direct]
-    if function.installs_requirements is not False or not declared:
-        return
+    if function.installs_requirements is not False or not declared or facts.built_elsewhere:
+        return  # the file most likely lists what the repository's layer, built elsewhere, holds
     where = function.packaging_source or facts.anchor
     files = ", ".join(dict.fromkeys(r.location.file for r in declared))
     lacking: list[str] = []

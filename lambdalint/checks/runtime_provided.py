@@ -40,6 +40,7 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             )
             fix = _bundle_fix(shipped.name)
         yield rule.finding(facts, requirement.location, message, fix)
+    yield from _layer_copies(rule, facts)
     vendored = {d.normalized for d in facts.vendored}
     for dist in facts.vendored:
         shipped = facts.shipped(dist.normalized)
@@ -62,6 +63,32 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             )
         else:
             yield rule.finding(facts, dist.location, message, _bundle_fix(shipped.name))
+
+
+def _layer_copies(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
+    """A repository layer the function attaches installs its own copy into /opt/python."""
+    for contents in facts.modules.layer_contents:
+        layer = contents.layer
+        for requirement in contents.requirements if layer.builds_requirements else ():
+            shipped = facts.shipped(requirement.normalized)
+            if shipped is None or not requirement.direct or requirement.constraint:
+                continue
+            if not facts.target.applies(requirement.marker):
+                continue
+            message = (
+                f"{shipped.name} is preinstalled in {facts.runtime.name} "
+                f"({observed(facts, shipped)}); layer {layer.name} installs it again into "
+                f"/opt/python, which shadows the runtime's copy for {facts.function.name}"
+            )
+            yield rule.finding(facts, requirement.location, message, _bundle_fix(shipped.name))
+        for dist in contents.dists:  # committed into the layer folder (a pip --target tree)
+            if (shipped := facts.shipped(dist.normalized)) is not None:
+                message = (
+                    f"layer {layer.name} vendors {dist.name} {dist.version or ''} although "
+                    f"{facts.runtime.name} ships it ({observed(facts, shipped)}); /opt/python "
+                    f"comes first on sys.path, so its copy shadows the runtime's"
+                )
+                yield rule.finding(facts, dist.location, message, _bundle_fix(shipped.name))
 
 
 def _cost(facts: FunctionFacts, normalized: str) -> str:

@@ -13,6 +13,8 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     """Compare the estimated zip with the 250 MiB unzipped and 50 MiB upload limits."""
     if facts.function.package_type is PackageType.IMAGE:
         return
+    if facts.function.installs_requirements is False:
+        return  # the estimate counts dependencies this packaging never ships
     size = estimate(facts)
     if size is None:
         return

@@ -17,7 +17,8 @@ from lambdalint.runtime.model import restored_by
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     """Flag direct requirements that no import of the function uses."""
-    imported = {ref.module for ref in facts.shipped_imports}
+    layer_code = (ref for layer in facts.modules.layer_contents for ref in layer.imports)
+    imported = {ref.module for ref in (*facts.shipped_imports, *layer_code)}  # layer code too
     roots = {m.split(".", 1)[0] for m in imported}
     needed = _needed_by_others(facts) | loaded_by_name(roots)
     for requirement in facts.requirements:
@@ -59,11 +60,7 @@ def _needed_by_others(facts: FunctionFacts) -> set[str]:
     if resolution is None:
         return set()
     declared = {r.normalized for r in facts.requirements}
-    needed = {
-        dist.normalized
-        for dist in resolution.dists
-        if dist.normalized in declared and set(dist.parents) & declared
-    }
+    needed = {name for name in declared if resolution.ancestors(name) & declared}
     for dist in resolution.dists:  # ``pydantic`` + ``email-validator`` is pydantic[email]
         for line in dist.wheel.requires_dist if dist.wheel and dist.normalized in declared else ():
             with suppress(InvalidRequirement):

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 _CATCHES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _DYNAMIC = frozenset({"import_module", "__import__"})
+# ``from package import name`` where ``name`` is a submodule a rule knows about (botocore's
+# vendored requests is an empty stub): the dotted submodule is recorded too.
+SUBMODULES = {"botocore.vendored": frozenset({"requests"})}
 _BLOCKS = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
 
 
@@ -46,7 +49,11 @@ def _imported(node: ast.AST) -> list[tuple[str, bool]]:
     if isinstance(node, ast.Import):
         return [(alias.name, False) for alias in node.names]
     if isinstance(node, ast.ImportFrom):
-        return [(node.module, False)] if node.level == 0 and node.module else []
+        if node.level or not node.module:
+            return []
+        known = SUBMODULES.get(node.module, frozenset())
+        subs = [f"{node.module}.{a.name}" for a in node.names if a.name in known]
+        return [(node.module, False), *((sub, False) for sub in subs)]
     if isinstance(node, ast.Call) and _name(node.func) in _DYNAMIC:
         args = node.args[:1] or [k.value for k in node.keywords if k.arg == "name"]
         value = args[0].value if args and isinstance(args[0], ast.Constant) else None

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 MAX_BYTES = 5 * 1024 * 1024
-_PRUNED = frozenset({"__pycache__", "node_modules", "tests", "test"})
+# ``site-packages`` below the code root is someone's installed tree (a committed layer folder
+# or a virtualenv): third-party code whose imports its own distributions answer for.
+_PRUNED = frozenset({"__pycache__", "node_modules", "tests", "test", "site-packages"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,11 @@ def scan_code(
     )
 
 
+# CloudFormation writes its cfn-response helper next to index.py in every inline (ZipFile)
+# Python package, so inline code can import it like one of its own modules.
+INLINE_SIBLINGS = frozenset({"cfnresponse"})
+
+
 def scan_inline(code: str, origin: Location, target: tuple[int, int]) -> CodeScan:
     """Read source embedded in a template; locations point into the template."""
     findings: list[Finding] = []
@@ -111,7 +118,7 @@ def scan_inline(code: str, origin: Location, target: tuple[int, int]) -> CodeSca
     ast.increment_lineno(tree, offset)
     return CodeScan(
         imports=tuple(walk_imports(tree, origin.file)),
-        local_modules=frozenset(),
+        local_modules=INLINE_SIBLINGS,
         files=(origin.file,),
         definitions=MappingProxyType({"index": frozenset(bound_names(tree.body))}),
         syntax_issues=tuple(
@@ -177,14 +184,15 @@ def _names_by_dir(parts: list[tuple[str, ...]]) -> dict[tuple[str, ...], frozens
 
 
 def _module_keys(rel: tuple[str, ...]) -> list[str]:
-    """Name a file's dotted modules; files under ``src/`` are also known without it."""
+    """Name a file's dotted module as Lambda imports it: from the package root, never ``src/``.
+
+    Nothing puts ``src/`` on ``sys.path`` at run time, so a handler must name its path from
+    the root of the deployed package (``src/handler.py`` is ``src.handler``, not ``handler``).
+    """
     parts = [*rel[:-1], rel[-1].removesuffix(".py")]
     if parts[-1] == "__init__":
         parts.pop()
-    keys = [".".join(parts)] if parts else []
-    if len(parts) > 1 and parts[0] == "src":
-        keys.append(".".join(parts[1:]))
-    return keys
+    return [".".join(parts)] if parts else []
 
 
 def _parse(

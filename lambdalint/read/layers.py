@@ -11,40 +11,65 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lambdalint.diagnostics import parse_error
-from lambdalint.model import Finding, Layer, Requirement, Severity, VendoredDist
-from lambdalint.read.requirements import parse_requirements_file, read_requirements
+from lambdalint.model import Finding, ImportRef, Layer, Requirement, Severity, VendoredDist
+from lambdalint.read.imports import scan_code
+from lambdalint.read.requirements import (
+    RequirementsResult,
+    parse_requirements_file,
+    read_requirements,
+)
 from lambdalint.read.vendored import scan_vendored
 
 
 @dataclass(frozen=True, slots=True)
 class LayerContents:
-    """The importable names, installed distributions and requirements of one layer."""
+    """The importable names, installed distributions and requirements of one layer.
+
+    ``imports`` are what the layer's own code imports (a module the function imports may need
+    them at run time); ``uninstalled`` are requirements a layer zipped as is only ships as a
+    file.
+    """
 
     layer: Layer
     modules: frozenset[str]
     dists: tuple[VendoredDist, ...]
     requirements: tuple[Requirement, ...]
     findings: tuple[Finding, ...]
+    imports: tuple[ImportRef, ...] = ()
+    uninstalled: tuple[Requirement, ...] = ()
 
 
 def read_layer(layer: Layer, root: Path, python: tuple[int, int]) -> LayerContents:
     """Read a repository layer for a function on Python ``python``.
 
-    A layer a build script fills (``built_by``) may also hold committed code in ``python/``.
+    A layer a build script fills (``built_by``) may also hold committed code in ``python/``;
+    SAM's ``BuildMethod`` copies the whole folder into ``python/`` before installing.
     """
-    if layer.builds_requirements and layer.requirements_file:
-        result = parse_requirements_file(layer.requirements_file, root)
-        found = (*result.findings, *_nothing_read(layer, result.requirements))
-        if layer.built_by is None or layer.content_dir is None:
-            return LayerContents(layer, frozenset(), (), result.requirements, found)
-        shipped = _shipped(layer, root, python)
-        return replace(shipped, requirements=result.requirements, findings=shipped.findings + found)
-    if layer.content_dir is None or not layer.content_dir.is_dir():
-        return LayerContents(layer, frozenset(), (), (), ())
+    folder = layer.content_dir
     if layer.builds_requirements:
-        result = read_requirements(layer.content_dir, root)
-        return LayerContents(layer, frozenset(), (), result.requirements, result.findings)
-    return _shipped(layer, root, python)
+        if layer.requirements_file:
+            result = parse_requirements_file(layer.requirements_file, root)
+        elif folder is not None and folder.is_dir():
+            result = read_requirements(folder, root)
+        else:
+            result = RequirementsResult()
+        found = (*result.findings, *_nothing_read(layer, result.requirements))
+        if folder is not None and layer.copies_content:
+            code = _shipped(layer, root, python, (folder,))
+        elif folder is not None and layer.built_by is not None:
+            code = _shipped(layer, root, python, _python_folders(folder, python))
+        else:
+            code = LayerContents(layer, frozenset(), (), (), ())
+        return replace(code, requirements=result.requirements, findings=code.findings + found)
+    if folder is None or not folder.is_dir():
+        return LayerContents(layer, frozenset(), (), (), ())
+    shipped = _shipped(layer, root, python, _python_folders(folder, python))
+    if not layer.zipped_as_is:
+        return shipped
+    files = [read_requirements(f, root) for f in (folder, folder / "python") if f.is_dir()]
+    uninstalled = tuple(r for result in files for r in result.requirements)
+    findings = shipped.findings + tuple(f for result in files for f in result.findings)
+    return replace(shipped, uninstalled=uninstalled, findings=findings)
 
 
 def _nothing_read(layer: Layer, requirements: tuple[Requirement, ...]) -> tuple[Finding, ...]:
@@ -60,25 +85,35 @@ def _nothing_read(layer: Layer, requirements: tuple[Requirement, ...]) -> tuple[
     return (parse_error(where, message, fix, severity=Severity.WARNING),)
 
 
-def _shipped(layer: Layer, root: Path, python: tuple[int, int]) -> LayerContents:
-    """What the layer's ``python/`` folder (or its site-packages) holds as it is zipped."""
-    if layer.content_dir is None or not layer.content_dir.is_dir():
-        return LayerContents(layer, frozenset(), (), (), ())
+def _python_folders(folder: Path, python: tuple[int, int]) -> tuple[Path, ...]:
+    """Where a zipped layer's importable code sits: ``python/`` and its site-packages."""
+    major, minor = python
+    return (
+        folder / "python",
+        folder / "python" / "lib" / f"python{major}.{minor}" / "site-packages",
+    )
+
+
+def _shipped(
+    layer: Layer, root: Path, python: tuple[int, int], folders: tuple[Path, ...]
+) -> LayerContents:
+    """What ``folders`` (the layer's ``/opt/python`` as it is zipped) hold."""
     modules: set[str] = set()
     dists: list[VendoredDist] = []
     findings: list[Finding] = []
-    major, minor = python
-    for folder in (
-        layer.content_dir / "python",
-        layer.content_dir / "python" / "lib" / f"python{major}.{minor}" / "site-packages",
-    ):
+    imports: list[ImportRef] = []
+    for folder in folders:
         if not folder.is_dir():
             continue
         scan = scan_vendored(folder, root)
         dists.extend(scan.dists)
         findings.extend(scan.findings)
         modules |= scan.modules | _importable(folder)
-    return LayerContents(layer, frozenset(modules), tuple(dists), (), tuple(findings))
+        code = scan_code(folder, root, python, skip=scan.modules | {"lib"})
+        imports.extend(ref for ref in code.imports if ref.root not in modules)
+    return LayerContents(
+        layer, frozenset(modules), tuple(dists), (), tuple(findings), tuple(imports)
+    )
 
 
 def _importable(folder: Path) -> set[str]:

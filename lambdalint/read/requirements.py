@@ -31,6 +31,7 @@ from lambdalint.read.requirement_lines import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
 PIPENV_FILES = ("Pipfile", "Pipfile.lock")
@@ -81,6 +82,21 @@ def parse_requirements_file(path: Path, root: Path) -> RequirementsResult:
         reader.file(path)
     reader.settle_direct(None)
     return RequirementsResult(tuple(reader.reqs), tuple(reader.files), tuple(reader.findings))
+
+
+def with_named(
+    result: RequirementsResult, named: Sequence[tuple[str, Location]], root: Path
+) -> RequirementsResult:
+    """``result`` plus what a build line installs by name (``RUN pip install pipenv``)."""
+    reader = _Reader(root)
+    for spec, location in named:
+        reader.requirement(spec, location, constraint=False)
+    reader.settle_direct(None)
+    return replace(
+        result,
+        requirements=result.requirements + tuple(reader.reqs),
+        findings=result.findings + tuple(reader.findings),
+    )
 
 
 @dataclass

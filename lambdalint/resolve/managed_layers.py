@@ -24,6 +24,7 @@ class ManagedLayer:
     arm_suffix: str
     pythons: tuple[str, ...]
     distributions: frozenset[str]
+    headline: frozenset[str]
     zipped_mib: int | None
     unzipped_mib: int | None
 
@@ -54,6 +55,7 @@ def managed_layers() -> tuple[ManagedLayer, ...]:
             arm_suffix=raw["arm_suffix"],
             pythons=tuple(raw["pythons"]),
             distributions=frozenset(canonicalize_name(d) for d in raw["distributions"]),
+            headline=frozenset(canonicalize_name(d) for d in raw["headline"]),
             zipped_mib=raw["zipped_mib"],
             unzipped_mib=raw["unzipped_mib"],
         )
@@ -67,12 +69,16 @@ def layer_for_arn(arn: str) -> ManagedLayer | None:
 
 
 def covering(needed: set[str], python: str) -> ManagedLayer | None:
-    """A published layer for this Python that contains every needed distribution."""
+    """A published layer for this Python that contains every needed distribution.
+
+    Only for what the layer is for: the pandas layer bundles requests, but 150 MiB of pandas is
+    no way to ship requests.
+    """
     return next(
         (
             layer
             for layer in managed_layers()
-            if needed and python in layer.pythons and needed <= layer.distributions
+            if python in layer.pythons and needed & layer.headline and needed <= layer.distributions
         ),
         None,
     )

@@ -78,6 +78,18 @@ class Resolution:
         """The resolved distribution of that (normalized) name."""
         return next((d for d in self.dists if d.normalized == normalized), None)
 
+    def ancestors(self, normalized: str) -> set[str]:
+        """Every distribution that requires this one, directly or through others (not itself)."""
+        parents = {dist.normalized: dist.parents for dist in self.dists}
+        seen: set[str] = set()
+        todo = list(parents.get(normalized, ()))
+        while todo:
+            parent = todo.pop()
+            if parent not in seen and parent != normalized:
+                seen.add(parent)
+                todo.extend(parents.get(parent, ()))
+        return seen
+
     def chain(self, dist: ResolvedDist) -> list[str]:
         """Names from a direct requirement down to ``dist`` (``["fastapi", "starlette"]``)."""
         path = [dist.name]
