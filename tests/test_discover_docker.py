@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from lambdalint.discover.docker import discover, read_dockerfile, wants
+from lambdalint.discover.docker_builds import read_builds
 from lambdalint.model import Location, PackageType, Severity
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "container-image"
@@ -217,14 +218,58 @@ def test_huge_file_is_skipped(tmp_path):
     assert "5 MB" in findings[0].message
 
 
-def test_handler_outside_context_root_is_not_checked(tmp_path):
-    """COPY src/ to the task root moves the handler module, so the handler is not checked."""
+@pytest.mark.parametrize(
+    ("copy", "module"),
+    [
+        ("COPY src/ ${LAMBDA_TASK_ROOT}", "src.main"),
+        ("COPY ./src/main.py ./", "src.main"),
+        ("COPY src/main.py /var/task/", "src.main"),
+        ("COPY src ./", "src.main"),
+        ("COPY src/ ${LAMBDA_TASK_ROOT}/src/", None),
+    ],
+)
+def test_handler_module_follows_copy(tmp_path, copy, module):
+    """COPY from a subfolder to the task root: the handler is checked in the file it copies."""
     (tmp_path / "svc" / "src").mkdir(parents=True)
     (tmp_path / "svc" / "src" / "main.py").write_text("def handler(e, c): ...\n", encoding="utf-8")
     dockerfile = tmp_path / "svc" / "Dockerfile"
-    dockerfile.write_text(BASE + 'COPY src/ ${LAMBDA_TASK_ROOT}\nCMD ["main.handler"]\n')
+    dockerfile.write_text(BASE + f'{copy}\nCMD ["main.handler"]\n')
     (function,) = discover([dockerfile], tmp_path).functions
-    assert (function.handler, function.handler_known) == ("main.handler", False)
+    assert (function.handler, function.handler_known) == ("main.handler", True)
+    assert function.code_dir == (tmp_path / "svc").resolve()
+    assert function.handler_module() == (module or "main")
+
+
+def test_context_outside_dockerfile_folder(tmp_path):
+    """With a build context above the Dockerfile, COPY sources are read from the context."""
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "app.py").write_text("def handler(e, c): ...\n", encoding="utf-8")
+    (tmp_path / "fn" / "requirements.txt").write_text("requests\n", encoding="utf-8")
+    (tmp_path / "fn" / "Dockerfile").write_text(
+        BASE + "COPY fn/app.py fn/requirements.txt ./\n"
+        "RUN pip install -r requirements.txt -t .\n"
+        'CMD ["app.handler"]\n',
+        encoding="utf-8",
+    )
+    facts, findings = read_dockerfile(tmp_path / "fn" / "Dockerfile", tmp_path, tmp_path)
+    assert findings == ()
+    assert facts is not None
+    assert facts.requirements_files == ((tmp_path / "fn" / "requirements.txt").resolve(),)
+    assert facts.handler_file == (tmp_path / "fn" / "app.py").resolve()
+    assert facts.folder == (tmp_path / "fn").resolve()
+
+
+def test_handler_copied_from_outside_the_dockerfile_folder(tmp_path):
+    """Code copied from a sibling folder of the Dockerfile is read from that folder."""
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(e, c): ...\n", encoding="utf-8")
+    (tmp_path / "docker" / "Dockerfile").write_text(
+        BASE + 'COPY src/ ${LAMBDA_TASK_ROOT}\nCMD ["app.handler"]\n', encoding="utf-8"
+    )
+    facts, _ = read_dockerfile(tmp_path / "docker" / "Dockerfile", tmp_path, tmp_path)
+    assert facts is not None
+    assert facts.folder == (tmp_path / "src").resolve()
 
 
 def test_fixture_container_image():
@@ -259,3 +304,83 @@ def test_fixture_container_image():
         FIXTURE / "requirements.txt",
         Location("container-image/Dockerfile", 3),
     )
+
+
+def test_named_pip_installs(tmp_path):
+    """Requirements a RUN pip install names are kept with their line; pip upgrades are not."""
+    facts, _ = _facts(
+        tmp_path,
+        BASE + "RUN pip install --upgrade pip wheel && pip install pipenv\n"
+        "RUN pip install -t /build awscli\n",
+    )
+    assert facts is not None
+    assert facts.named == (("pipenv", Location("Dockerfile", 2)),)
+
+
+@pytest.mark.parametrize(
+    ("entrypoint", "handler"),
+    [
+        ("ENV H=app.main\nENTRYPOINT /lambda-entrypoint.sh ${H}", "app.main"),
+        ('ENTRYPOINT ["/lambda-entrypoint.sh", "app.handler"]', "app.handler"),
+        ('ENTRYPOINT ["/lambda-entrypoint.sh"]\nCMD ["app.handler"]', "app.handler"),
+        ('ENTRYPOINT ["python", "-m", "awslambdaric"]', None),
+    ],
+)
+def test_handler_from_entrypoint(tmp_path, entrypoint, handler):
+    """The Lambda entrypoint script followed by a handler names it (shell form reads ENV)."""
+    facts, _ = _facts(tmp_path, BASE + entrypoint + "\n")
+    assert facts is not None
+    assert facts.handler == handler
+
+
+WORKFLOW = """\
+jobs:
+  build:
+    strategy:
+      matrix:
+        fn: [auth, submit]
+    steps:
+      - uses: docker/build-push-action@v5
+        with:
+          context: ./svc
+          build-args: |
+            MODULE=${{ matrix.fn }}
+            UNKNOWN=${{ secrets.TOKEN }}
+      - run: docker buildx build --build-arg MODULE=status -f svc/Dockerfile -t x:1 svc
+"""
+
+
+def test_builds_from_a_workflow_matrix(tmp_path):
+    """Each matrix value and each docker build line is one build with its build args."""
+    workflow = tmp_path / ".github" / "workflows" / "ci.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(WORKFLOW, encoding="utf-8")
+    builds = read_builds([workflow], tmp_path)
+    dockerfile = (tmp_path / "svc" / "Dockerfile").resolve()
+    assert [(b.dockerfile, b.args, b.location.line) for b in builds] == [
+        (dockerfile, (("MODULE", "auth"),), 7),
+        (dockerfile, (("MODULE", "status"),), 13),
+        (dockerfile, (("MODULE", "submit"),), 7),
+    ]
+
+
+def test_one_function_per_build_arg_handler(tmp_path):
+    """A handler taken from a build ARG without a default is one function per build."""
+    workflow = tmp_path / ".github" / "workflows" / "ci.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(WORKFLOW, encoding="utf-8")
+    (tmp_path / "svc").mkdir()
+    for module in ("auth", "submit", "status"):
+        (tmp_path / "svc" / f"{module}.py").write_text("def handler(e, c): ...\n")
+    dockerfile = tmp_path / "svc" / "Dockerfile"
+    dockerfile.write_text(
+        BASE + "ARG MODULE\nENV H=${MODULE}.handler\nCOPY *.py ./\n"
+        "ENTRYPOINT /lambda-entrypoint.sh ${H}\n"
+    )
+    found = discover([dockerfile, workflow], tmp_path)
+    assert found.findings == ()
+    assert sorted((f.name, f.handler) for f in found.functions) == [
+        ("svc:auth", "auth.handler"),
+        ("svc:status", "status.handler"),
+        ("svc:submit", "submit.handler"),
+    ]

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from lambdalint.discover.shell import Export, Install, Shell, export, pip_install, split
+from lambdalint.discover.shell import (
+    Export,
+    Install,
+    Shell,
+    export,
+    pip_install,
+    pip_packages,
+    split,
+)
 
 ROOT = Path("/repo")
 
@@ -28,6 +36,23 @@ ROOT = Path("/repo")
 def test_pip_install(line, expected):
     """A pip install gives its target and requirements files; other commands give None."""
     assert pip_install(split(line)) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("pip3 install pipenv", ["pipenv"]),
+        ('pip install "requests>=2" boto3==1.34.0 -t /x', ["requests>=2", "boto3==1.34.0"]),
+        ("PIP_X=1 python -m pip install numpy[all] --no-cache-dir", ["numpy[all]"]),
+        ("pip install --trusted-host packages.example.com .", []),
+        ("pip install ./pkg.whl dist/app.tar.gz git+https://packages.example.com/a.git", []),
+        ("pip install -e . -r requirements.txt", []),
+        ("pip download requests", []),
+    ],
+)
+def test_pip_packages(line, expected):
+    """The requirements a pip install names on its command line; paths and URLs are not."""
+    assert pip_packages(split(line)) == expected
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import dropwhile
 from pathlib import Path
 
 _VAR = re.compile(r"\$(?:\{(\w+)(?::?([-+])([^}]*))?\}|(\w+))")
@@ -26,6 +27,11 @@ _TARGETS = frozenset({"-t", "--target", "--prefix", "--root"})
 _VALUED = _TARGETS | {"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "-e"}
 _VALUED |= {"--extra-index-url", "-f", "--find-links", "--platform", "--python-version", "-C"}
 _VALUED |= {"--implementation", "--abi", "--only-binary", "--no-binary", "--cache-dir"}
+_VALUED |= {"--trusted-host", "--src", "--upgrade-strategy", "--global-option", "--log"}
+_VALUED |= {"--config-settings", "--progress-bar", "--python", "--proxy", "--timeout", "--cert"}
+_VALUED |= {"--retries", "--exists-action", "--root-user-action", "--report", "--use-feature"}
+_ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2")
+_NAMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[\w,.\s-]*\])?\s*([<>=!~;@].*)?")
 _OUTPUT = frozenset({"-o", "--output", "--output-file"})
 _PROJECT = frozenset({"--project", "--directory", "-C", "-p"})
 EXPORTERS = frozenset(
@@ -78,11 +84,26 @@ def pip_installs(words: list[str]) -> Iterator[tuple[str | None, list[str]]]:
 
 def pip_install(command: list[str]) -> tuple[str | None, list[str]] | None:
     """(``--target`` or None, the ``-r`` files) when ``command`` is a pip install."""
+    parsed = _pip_install(command)
+    return None if parsed is None else parsed[:2]
+
+
+def pip_packages(command: list[str]) -> list[str]:
+    """The requirements a pip install names on its command line (``pip install pipenv``).
+
+    Local paths, archives and URLs are left out: what they install is not known from here.
+    """
+    parsed = _pip_install(command)
+    return [] if parsed is None else parsed[2]
+
+
+def _pip_install(command: list[str]) -> tuple[str | None, list[str], list[str]] | None:
     words = _program(command, "pip")
     if words is None or [w for w in words if not w.startswith("-")][:1] != ["install"]:
         return None
     target: str | None = None
     requirements: list[str] = []
+    named: list[str] = []
     rest = iter(words[words.index("install") + 1 :])
     for word in rest:
         option, eq, value = word.partition("=")
@@ -94,7 +115,9 @@ def pip_install(command: list[str]) -> tuple[str | None, list[str]] | None:
             requirements.append(value)
         elif option in _TARGETS:
             target = value
-    return target, requirements
+        elif _NAMED.fullmatch(word) and "/" not in word and not word.endswith(_ARCHIVES):
+            named.append(word)
+    return target, requirements, named
 
 
 def export(command: list[str]) -> tuple[str, str, str | None] | None:
@@ -103,7 +126,7 @@ def export(command: list[str]) -> tuple[str, str, str | None] | None:
     The input is the ``--project`` folder of ``poetry``/``uv``/``pdm export`` and ``pip
     freeze``, or the ``.in``/``pyproject.toml`` file ``pip-compile`` reads; None when unsaid.
     """
-    words = [w for w in command if not _ASSIGN.match(w)]
+    words = list(dropwhile(_ASSIGN.match, command))
     pip = _program(command, "pip")
     program = "pip" if pip is not None else posixpath.basename(words[0]) if words else ""
     args = pip if pip is not None else words[1:]
@@ -127,7 +150,7 @@ def export(command: list[str]) -> tuple[str, str, str | None] | None:
 
 def _program(command: list[str], name: str) -> list[str] | None:
     """The words after ``pip`` (``python -m pip``, ``uv pip``, ``pip3.12``), else None."""
-    words = [w for w in command if not _ASSIGN.match(w)]  # drop leading VAR=value
+    words = list(dropwhile(_ASSIGN.match, command))  # drop leading VAR=value
     program = posixpath.basename(words[0]) if words else ""
     if program.startswith("python") and words[1:3] == ["-m", name]:
         return words[3:]
