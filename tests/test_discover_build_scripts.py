@@ -9,7 +9,13 @@ import pytest
 
 from lambdalint.discover import discover
 from lambdalint.discover.base import Discovery
-from lambdalint.discover.build_scripts import ScriptInstall, apply, read_scripts, wants
+from lambdalint.discover.build_scripts import (
+    ScriptExport,
+    ScriptInstall,
+    apply,
+    read_scripts,
+    wants,
+)
 from lambdalint.model import Function, Layer, Location, Severity
 
 
@@ -36,6 +42,8 @@ def write(root: Path, files: dict[str, str]) -> list[Path]:
         (".github/workflows/ci.yaml", True),
         ("buildspec.yml", True),
         ("buildspec-layer.yaml", True),
+        ("Taskfile.yml", True),
+        ("pyproject.toml", True),
         ("workflows/deploy.yml", False),
         ("template.yml", False),
         ("build.py", False),
@@ -124,6 +132,31 @@ SCRIPT_CASES = [
         {"setup.sh": "pip install -r requirements.txt\n"},
         [],
     ),
+    (
+        "sam-makefile-artifacts-dir-is-the-deployed-folder",
+        {
+            "layers/deps/Makefile": (
+                'build-DepsLayer:\n\tmkdir -p "$(ARTIFACTS_DIR)/python"\n'
+                '\tpython3 -m pip install -r requirements.txt -t "$(ARTIFACTS_DIR)/python"\n'
+            )
+        },
+        [("layers/deps/requirements.txt", "layers/deps/python", "layers/deps/Makefile", 3, None)],
+    ),
+    (
+        "taskfile-task-with-dir",
+        {
+            "Taskfile.yml": """\
+                version: '3'
+                tasks:
+                  layer:
+                    dir: build
+                    cmds:
+                      - echo start
+                      - cmd: pip install -r ../requirements.txt -t layer/python
+                """
+        },
+        [("requirements.txt", "build/layer/python", "Taskfile.yml", 7, None)],
+    ),
 ]
 
 
@@ -133,7 +166,7 @@ SCRIPT_CASES = [
 def test_read_scripts(tmp_path, files, expected):
     """Each kind of script yields its ``pip install -r ... -t ...`` with file and line."""
     paths = write(tmp_path, files)
-    installs = read_scripts(paths, tmp_path)
+    installs = [i for i in read_scripts(paths, tmp_path) if isinstance(i, ScriptInstall)]
     assert [
         (
             i.requirements.relative_to(tmp_path).as_posix(),
@@ -162,8 +195,92 @@ def test_install_source(tmp_path, present, source):
     """What an install provides: the file in the repo, else the project it is exported from."""
     script = "uv export -o requirements.txt\npip install -r requirements.txt -t layer/python\n"
     paths = write(tmp_path, {"build.sh": script, **present})
-    [install] = read_scripts(paths[:1], tmp_path)
+    [install, export] = read_scripts(paths[:1], tmp_path)
+    assert isinstance(export, ScriptExport)
+    assert isinstance(install, ScriptInstall)
     assert install.source == (tmp_path / source if source else None)
+
+
+EXPORT_CASES = [
+    (
+        "taskipy-task",
+        {
+            "pyproject.toml": """\
+                [tool.poetry.dependencies]
+                python = "^3.12"
+
+                [tool.taskipy.tasks]
+                export = "poetry export -f requirements.txt --output src/requirements.txt"
+                build = "task export && sam build"
+                """
+        },
+        ("src/requirements.txt", "pyproject.toml", "pyproject.toml", 5),
+    ),
+    (
+        "poe-task-table",
+        {
+            "pyproject.toml": """\
+                [tool.poe.tasks]
+                lock = { cmd = "uv export --no-hashes -o app/requirements.txt" }
+                """
+        },
+        ("app/requirements.txt", "pyproject.toml", "pyproject.toml", 2),
+    ),
+    (
+        "taskfile-short-form",
+        {
+            "Taskfile.yaml": """\
+                version: '3'
+                tasks:
+                  export: poetry export -o src/requirements.txt
+                """
+        },
+        ("src/requirements.txt", "pyproject.toml", "Taskfile.yaml", 3),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"), [c[1:] for c in EXPORT_CASES], ids=[c[0] for c in EXPORT_CASES]
+)
+def test_task_runner_exports(tmp_path, files, expected):
+    """Task runners' commands are read like scripts: the export, what it reads, and where."""
+    [export] = read_scripts(write(tmp_path, files), tmp_path)
+    assert isinstance(export, ScriptExport)
+    assert (
+        export.output.relative_to(tmp_path).as_posix(),
+        export.source.relative_to(tmp_path).as_posix(),
+        export.location.file,
+        export.location.line,
+    ) == expected
+
+
+@pytest.mark.parametrize(
+    ("installs", "installs_only", "present", "expected"),
+    [
+        (True, None, {}, (True, "pyproject.toml")),
+        (False, "requirements.txt", {}, (True, "pyproject.toml")),
+        (False, None, {}, (False, "pyproject.toml")),
+        (True, None, {"src/requirements.txt": "requests\n"}, (True, None)),
+    ],
+    ids=["sam-build", "sam-build-of-a-poetry-folder", "zipped-as-is", "file-committed"],
+)
+def test_exported_into_a_function(tmp_path, installs, installs_only, present, expected):
+    """A requirements file a script exports into a function's folder is read from its source."""
+    write(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\n", **present})
+    (tmp_path / "src").mkdir(exist_ok=True)
+    function = Function(
+        "fn",
+        tmp_path / "src",
+        installs_requirements=installs,
+        installs_only=installs_only,
+    )
+    export = ScriptExport(
+        tmp_path / "src" / "requirements.txt", tmp_path / "pyproject.toml", Location("t.yml", 4)
+    )
+    [result] = apply(Discovery(functions=(function,)), (export,), tmp_path).functions
+    source = result.requirements_file
+    assert (result.installs_requirements, source and source.name) == expected
 
 
 def install(tmp_path: Path, target: str, *, source: str | None = "requirements.txt"):

@@ -126,6 +126,12 @@ def test_unreadable_templates_raise_template_error(parser, text, line):
         ("api.template.yaml", "", True),
         ("stack.yaml", "AWSTemplateFormatVersion: '2010-09-09'\n", True),
         ("stack.json", '{"Transform": "AWS::Serverless-2016-10-31"}', True),
+        ("infra.yaml", "Parameters: {}\nResources:\n  F:\n    Type: AWS::Lambda::Function\n", True),
+        (
+            "policy.yaml",
+            "Statement:\n  Resource: arn:aws:lambda:*\n  Type: AWS::Lambda::Function\n",
+            False,
+        ),
         ("docker-compose.yml", "services: {}\n", False),
         ("cdk.out/Stack.template.json", "{}", False),
         (".aws-sam/build/template.yaml", "", False),
@@ -178,6 +184,17 @@ FUNCTION_CASES = [
                 "arn:aws:lambda:${AWS::Region}:017000801446:layer:Powertools:68",
             ]
         },
+    ),
+    (
+        "layer-find-in-map",
+        HEAD + "Mappings:\n  Regions:\n"
+        "    us-east-1: {Pandas: 'arn:aws:lambda:us-east-1:3:layer:AWSSDKPandas-Python312:12'}\n"
+        "    eu-west-1: {Pandas: 'arn:aws:lambda:eu-west-1:3:layer:AWSSDKPandas-Python312:12'}\n"
+        "    us-east-2: {Other: 'arn:aws:lambda:us-east-2:3:layer:Other:1'}\n"
+        "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      CodeUri: src\n      Handler: app.handler\n      Runtime: python3.12\n"
+        "      Layers:\n        - !FindInMap [Regions, !Ref 'AWS::Region', Pandas]\n",
+        {"layers": ["arn:aws:lambda:us-east-1:3:layer:AWSSDKPandas-Python312:12"]},
     ),
     (
         "makefile",
@@ -238,7 +255,8 @@ def test_function_properties(tmp_path, text, changes):
 
 def test_inline_code_note_has_the_line(tmp_path):
     """Inline code is noted with the template line it starts on, and its folder is not claimed."""
-    found = scan(tmp_path, FUNCTION_CASES[4][1])
+    [text] = [case[1] for case in FUNCTION_CASES if case[0] == "inline"]
+    found = scan(tmp_path, text)
     assert found.functions[0].notes == ("inline code at template.yaml:9",)
     assert found.claimed == frozenset()
 

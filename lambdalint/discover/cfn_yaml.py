@@ -173,6 +173,25 @@ class Template:
         default = mapping(mapping(self.data.get("Parameters")).get(ref)).get("Default")
         return str(default) if isinstance(default, str | int | float) else None
 
+    def map_values(self, arg: object) -> list[str]:
+        """Every string ``Fn::FindInMap [map, top, second]`` can yield.
+
+        A key that is not a literal (``!Ref AWS::Region``) ranges over all the keys it could be.
+        """
+        if not isinstance(arg, list) or len(arg) != len(("map", "top", "second")):
+            return []
+        name = self.literal(arg[0])
+        level: list[object] = [mapping(self.data.get("Mappings")).get(name or "")]
+        for key in arg[1:]:
+            fixed = self.literal(key)
+            level = [
+                value
+                for table in map(mapping, level)
+                for key_name, value in table.items()
+                if fixed is None or key_name == fixed
+            ]
+        return [value for value in level if isinstance(value, str)]
+
     def local_dir(self, value: str, where: Location, name: str) -> Path | None:
         """The folder a relative path names, or None (with a finding) when it is unusable."""
         folder = Path(value) if Path(value).is_absolute() else self.folder / value

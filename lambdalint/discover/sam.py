@@ -8,15 +8,16 @@ it is. S3 code cannot be read, so such functions are reported as unresolved and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from lambdalint.diagnostics import locate, relative
 from lambdalint.discover.base import Discovery
 from lambdalint.discover.cfn_yaml import Template, as_int, as_list, mapping, read_template
-from lambdalint.discover.docker import read_dockerfile
+from lambdalint.discover.docker import DockerfileFacts, read_dockerfile
 from lambdalint.discover.manifests import sam_build
 from lambdalint.model import Finding, Function, Layer, Location, PackageType
 
@@ -26,7 +27,13 @@ SAM_LAYER, CFN_LAYER = "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersi
 _SUFFIXES = (".yaml", ".yml", ".json")
 _SKIP_PARTS = frozenset({"cdk.out", ".aws-sam", "node_modules"})
 _MARKERS = (b"AWSTemplateFormatVersion", b"AWS::Serverless")
+# A template may omit AWSTemplateFormatVersion (it is optional): top-level Resources with a
+# Lambda resource type is CloudFormation too.
+_UNMARKED = re.compile(
+    rb"^Resources:.*?\bAWS::Lambda::(?:Function|LayerVersion)\b", re.MULTILINE | re.DOTALL
+)
 _ARCHES = frozenset({"x86_64", "arm64"})
+_REGION = re.compile(r"^arn:aws[\w-]*:lambda:[\w-]+:")
 
 
 def wants(path: Path) -> bool:
@@ -41,7 +48,7 @@ def wants(path: Path) -> bool:
             head = handle.read(SNIFF_BYTES)
     except OSError:
         return False
-    return any(marker in head for marker in _MARKERS)
+    return any(marker in head for marker in _MARKERS) or _UNMARKED.search(head) is not None
 
 
 def discover(files: Sequence[Path], root: Path) -> Discovery:
@@ -103,6 +110,7 @@ class _Code:
     where: Location | None = None
     inline: str | None = None
     installs_only: str | None = None
+    image: DockerfileFacts | None = None
 
 
 def _function(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Discovery:
@@ -145,6 +153,9 @@ def _function(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Disco
         notes=code.notes,
         inline_code=code.inline,
         inline_origin=code.where if code.inline is not None else None,
+        handler_file=code.image.handler_file if code.image else None,
+        named_requirements=code.image.named if code.image else (),
+        runtime_source=code.image.location if code.image and not runtime else None,
     )
     claimed = () if code.packaging == "inline" else (code.folder, code.dockerfile_dir)
     return Discovery(functions=(function,), claimed=frozenset(p for p in claimed if p))
@@ -212,13 +223,16 @@ def _image_code(res: _Resource) -> _Code | None:
     if folder is None:
         return None
     dockerfile = folder / str(res.metadata.get("Dockerfile") or "Dockerfile")
-    facts, _found = read_dockerfile(dockerfile, res.tpl.root)  # docker.py reports its findings
+    # docker.py reports the Dockerfile's findings
+    facts, _found = read_dockerfile(dockerfile, res.tpl.root, folder)
     command = as_list(mapping(res.props.get("ImageConfig")).get("Command"))
     handler = command[0] if command and isinstance(command[0], str) else None
     if facts is None:
         return _Code(folder, "container image (sam build)", None, handler=handler)
+    if handler not in {None, facts.handler}:  # the template's command names another module
+        facts = replace(facts, handler_file=None)
     return _Code(
-        folder,
+        facts.folder,
         "container image (sam build)",
         facts.installs_requirements,
         facts.notes,
@@ -227,6 +241,7 @@ def _image_code(res: _Resource) -> _Code | None:
         facts.architecture,
         next(iter(facts.requirements_files), None),
         dockerfile.parent.resolve(),
+        image=facts,
     )
 
 
@@ -243,14 +258,17 @@ def _layer(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Discover
     else:
         tpl.warn(where, f"layer {name}: content is in S3 or not a literal path; not analysed")
     build = mapping(resource.get("Metadata")).get("BuildMethod")
+    python_build = isinstance(build, str) and build.startswith("python")
     requirements = folder / "requirements.txt" if folder else None
     layer = Layer(
         key=logical_id,
         name=name,
         content_dir=folder,
-        builds_requirements=isinstance(build, str) and build.startswith("python"),
+        builds_requirements=python_build,
         source=tpl.where(tpl.resources, logical_id),
         requirements_file=requirements if requirements and requirements.is_file() else None,
+        copies_content=python_build,  # sam build copies ContentUri into python/, then installs
+        zipped_as_is=build is None,
     )
     return Discovery(layers=(layer,), claimed=frozenset({folder}) if folder else frozenset())
 
@@ -268,6 +286,10 @@ def layer_refs(tpl: Template, items: list[Any], where: Location, name: str) -> t
                 value = arg[0] if arg[0] in tpl.resources else ".".join(map(str, arg))
             elif kind == "Fn::Sub":
                 value = arg[0] if isinstance(arg, list) and arg else arg
+            elif kind == "Fn::FindInMap":  # per-region copies of one layer count as that layer
+                values = tpl.map_values(arg)
+                same = {_REGION.sub("", v) for v in values}
+                value = values[0] if len(same) == 1 else item
         if isinstance(value, str):
             found.append(value)
         else:
