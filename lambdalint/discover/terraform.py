@@ -13,15 +13,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from lambdalint.diagnostics import locate
-from lambdalint.discover.base import Discovery
-from lambdalint.discover.terraform_code import Code, CodeLocator
-from lambdalint.discover.terraform_eval import Unresolved, shown
+from lambdalint.discover.base import Discovery, shown_path
+from lambdalint.discover.terraform_code import COMMUNITY, Code, CodeLocator
+from lambdalint.discover.terraform_eval import Scope, Unresolved, shown
 from lambdalint.discover.terraform_hcl import Block, Module, load_module
+from lambdalint.discover.terraform_modules import instances
 from lambdalint.model import Function, Layer, PackageType
 
-COMMUNITY = re.compile(
-    r"(?:^|[/:])terraform-aws-modules/(?:lambda/aws|terraform-aws-lambda(?:\.git)?)/?(?:\?.*)?$"
-)
 _LAYER_REF = re.compile(r"(aws_lambda_layer_version\.[\w-]+)(?:\[[^\]]*\])?\.\w+")
 _MODULE_REF = re.compile(r"(module\.[\w-]+)(?:\[[^\]]*\])?\.\w+")
 
@@ -36,25 +34,27 @@ def discover(files: Sequence[Path], root: Path) -> Discovery:
     folders: dict[Path, list[Path]] = {}
     for file in files:
         folders.setdefault(file.parent, []).append(file)
-    found = Discovery()
-    for folder in sorted(folders):
-        module = load_module(folder, sorted(folders[folder]), root)
-        reader = _Reader(module, root)
-        for block in module.blocks:
+    modules = {folder: load_module(folder, sorted(folders[folder]), root) for folder in folders}
+    readers = [_Reader(i.module, root, i.scope) for i in instances(modules)]
+    zips = {path: found for reader in readers for path, found in reader.outputs()}
+    found = Discovery(findings=tuple(f for m in modules.values() for f in m.findings))
+    for reader in readers:
+        reader.elsewhere = zips
+        for block in reader.module.blocks:
             try:
                 reader.read(block)
             except Exception as error:  # noqa: BLE001 - one odd block must not stop the scan
                 reader.warn(block, f"could not be read ({type(error).__name__}: {error})", None)
-        findings = (*module.findings, *reader.findings)
-        found += Discovery(tuple(reader.functions), tuple(reader.layers), findings, reader.claimed)
-    return found
+        found += Discovery(tuple(reader.functions), tuple(reader.layers), (), reader.claimed)
+    findings = dict.fromkeys(f for reader in readers for f in reader.findings)  # once per block
+    return found + Discovery(findings=tuple(findings))
 
 
 class _Reader(CodeLocator):
     """Turns the blocks of one module into Function and Layer records."""
 
-    def __init__(self, module: Module, root: Path) -> None:
-        super().__init__(module, root)
+    def __init__(self, module: Module, root: Path, scope: Scope) -> None:
+        super().__init__(module, root, scope)
         self.functions: list[Function] = []
         self.layers: list[Layer] = []
         self.claimed: frozenset[Path] = frozenset()
@@ -125,6 +125,7 @@ class _Reader(CodeLocator):
                 memory_mb=memory if type(memory) is int else None,
                 timeout_s=timeout if type(timeout) is int else None,
                 notes=(*_repeat(block), *code.notes),
+                missing_code=shown_path(code.missing, self.root) if code.missing else None,
             )
         )
 
@@ -148,16 +149,16 @@ class _Reader(CodeLocator):
 
     def layer(self, block: Block) -> None:
         """An ``aws_lambda_layer_version`` zipped by ``archive_file`` or built elsewhere."""
-        archive = self.archive_for(block)
+        found = self.archive_for(block)
         name = self.str_(block, "layer_name") or block.labels[1]
-        if archive is not None:
-            code = self.from_archive(archive, None)
+        if found is not None:
+            code = found[1].from_archive(found[0], None)  # a layer whose source is missing: None
         else:
             code = self.prebuilt(block, None, self.path(block, "filename", name), "s3_key")
         self.add_layer(block, block.address, name, code)
 
     def add_layer(self, block: Block, key: str, name: str | None, code: Code | None) -> None:
-        if code is not None:
+        if code is not None and code.claims:
             self.claimed |= {code.code_dir}
         self.layers.append(
             Layer(

@@ -7,20 +7,25 @@ a prebuilt zip (or S3 key) found next to its folder or named by a pip build step
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lambdalint.diagnostics import locate, parse_error
 from lambdalint.discover.base import is_dir, is_file, shown_path
-from lambdalint.discover.terraform_eval import Unresolved, Value, shown
+from lambdalint.discover.terraform_eval import Scope, Unresolved, Value, shown
 from lambdalint.discover.terraform_hcl import Block, Build, Module
 from lambdalint.model import Finding, Severity
 
 MODULE_PACKAGING = "terraform-aws-modules/lambda"
 BUILD_PACKAGING = "terraform local-exec build"
+COMMUNITY = re.compile(
+    r"(?:^|[/:])terraform-aws-modules/(?:lambda/aws|terraform-aws-lambda(?:\.git)?)/?(?:\?.*)?$"
+)
 _ARCHIVE_REF = re.compile(r"data\.archive_file\.([\w-]+)(?:\[[^\]]*\])?\.\w+")
+_PACKAGER_REF = re.compile(r"module\.([\w-]+)(?:\[[^\]]*\])?(?:\.\w+)+")
 _FIX = (
     "Use a literal or a variable with a default (lambdalint does not run Terraform), "
     "or declare the function in [tool.lambdalint]."
@@ -37,15 +42,26 @@ class Code:
     requirements_file: Path | None = None
     notes: tuple[str, ...] = ()
     origin: Block | None = None
+    claims: bool = True  # False when code_dir only holds the requirements file it installs
+    missing: Path | None = None  # what the packaging zips when that does not exist
 
 
 class CodeLocator:
     """Reads attributes of one module's blocks and finds the code they deploy."""
 
-    def __init__(self, module: Module, root: Path) -> None:
-        self.module, self.root, self.scope = module, root, module.scope
+    def __init__(self, module: Module, root: Path, scope: Scope | None = None) -> None:
+        self.module, self.root, self.scope = module, root, scope or module.scope
         self.findings: list[Finding] = []
         self.archives = {b.labels[1]: b for b in module.blocks if b.is_("data", "archive_file")}
+        self.elsewhere: dict[Path, tuple[Block, CodeLocator]] = {}  # archives of other instances
+
+    def outputs(self) -> Iterator[tuple[Path, tuple[Block, CodeLocator]]]:
+        """Where each ``archive_file`` of this instance writes its zip (when that is static)."""
+        for archive in self.archives.values():
+            try:
+                yield self.scope.path(archive.body.get("output_path")), (archive, self)
+            except Unresolved:
+                continue
 
     def value(self, block: Block, attr: str, name: str | None = None) -> Value:
         """``block.attr`` evaluated; None (and a warning) when it has no static value."""
@@ -104,26 +120,43 @@ class CodeLocator:
 
     def zip_code(self, block: Block, name: str) -> Code | None:
         """The code of a plain ``aws_lambda_function``: its archive_file, else a prebuilt zip."""
-        archive = self.archive_for(block)
-        if archive is not None:
-            code = self.from_archive(archive, name)
+        found = self.archive_for(block)
+        if found is not None:
+            archive, locator = found
+            code = locator.from_archive(archive, name)
             return replace(code, origin=archive) if code else None
+        packager = self.packager_for(block)
+        if packager is not None:
+            code = self.source_path(packager, name)
+            return replace(code, origin=packager) if code else None
         return self.prebuilt(block, name, self.path(block, "filename", name), "s3_key")
 
-    def archive_for(self, block: Block) -> Block | None:
-        """The ``archive_file`` whose zip ``filename`` (or ``source_code_hash``) names."""
+    def packager_for(self, block: Block) -> Block | None:
+        """The community module whose zip (``s3_object``, ``local_filename``) ``block`` deploys.
+
+        With ``create_function = false`` the module only builds and uploads the package.
+        """
+        calls = {b.labels[0]: b for b in self.module.blocks if b.kind == "module" and b.labels}
+        for attr in ("s3_key", "filename", "s3_bucket"):
+            match = _PACKAGER_REF.fullmatch(self.scope.reference(block.body.get(attr)) or "")
+            module = calls.get(match.group(1)) if match else None
+            if module is not None and COMMUNITY.search(self.str_(module, "source") or "~"):
+                return module
+        return None
+
+    def archive_for(self, block: Block) -> tuple[Block, CodeLocator] | None:
+        """The ``archive_file`` (and its instance) whose zip ``filename`` names."""
         for attr in ("filename", "source_code_hash"):
             match = _ARCHIVE_REF.fullmatch(self.scope.reference(block.body.get(attr)) or "")
             if match and match.group(1) in self.archives:
-                return self.archives[match.group(1)]
-        for archive in self.archives.values():
-            try:
-                output = self.scope.path(archive.body.get("output_path"))
-                if output == self.scope.path(block.body.get("filename")):
-                    return archive
-            except Unresolved:
-                continue
-        return None
+                return self.archives[match.group(1)], self
+        if "filename" not in block.body:
+            return None
+        try:
+            filename = self.scope.path(block.body.get("filename"))
+        except Unresolved:
+            return None
+        return dict(self.outputs()).get(filename) or self.elsewhere.get(filename)
 
     def from_archive(self, archive: Block, name: str | None) -> Code | None:
         """The folder (or single file) an ``archive_file`` zips; it never installs anything."""
@@ -146,6 +179,24 @@ class CodeLocator:
             return Code(file.parent, packaging, installs=False, notes=tuple(notes))
         if folder is None and file is None and "source" in body:
             self.warn(archive, "the code location is unknown (only inline source blocks)", name)
+        missing = folder or file
+        meant = self.meant(missing) if missing is not None and name is not None else None
+        if missing is None or meant is None:
+            return None
+        notes.append(f"archive_file.{label} zips {shown_path(missing, self.root)}: it is missing")
+        notes.append(f"checked the code at {shown_path(meant, self.root)}, as if it were fixed")
+        code_dir = meant if folder is not None else meant.parent
+        return Code(code_dir, packaging, False, None, tuple(notes), missing=missing)  # noqa: FBT003
+
+    def meant(self, missing: Path) -> Path | None:
+        """The path a relative ``missing`` path has from an enclosing folder of the repository."""
+        relative = os.path.relpath(missing, self.scope.folder)
+        for parent in self.scope.folder.parents:
+            if not parent.is_relative_to(self.root):
+                break
+            there = Path(os.path.normpath(parent / relative))
+            if is_dir(there) or is_file(there):
+                return there
         return None
 
     def prebuilt(
@@ -186,8 +237,12 @@ class CodeLocator:
             elif path is not None and not self.exists(block, "source_path", path, name):
                 return None
             elif path is not None:
-                code_dir = path if is_dir(path) else path.parent
-                notes += [f"source_path zips only {path.name}"] * (code_dir != path)
+                code_dir = (
+                    _zip_root(path, item.get("prefix_in_zip")) if is_dir(path) else path.parent
+                )
+                notes += [f"source_path zips only {path.name}"] * (not is_dir(path))
+        if code_dir is None and requirements is not None:  # a layer of requirements only
+            return Code(requirements.parent, MODULE_PACKAGING, True, requirements, (), claims=False)  # noqa: FBT003
         if code_dir is None:
             if "source_path" not in block.body or value is not None:
                 self.warn(block, "source_path names no folder", name)
@@ -202,6 +257,18 @@ _WARNING = Severity.WARNING
 
 def _built(build: Build, notes: Sequence[str] = ()) -> Code:
     return Code(build.code_dir, BUILD_PACKAGING, True, build.requirements, tuple(notes))  # noqa: FBT003
+
+
+def _zip_root(path: Path, prefix: object) -> Path:
+    """The folder the zip's root stands for when ``path`` is zipped under ``prefix_in_zip``.
+
+    ``../src/models`` under ``models`` is ``../src``; another prefix names no folder, so the
+    path itself is read.
+    """
+    parts = Path(str(prefix).strip("/")).parts if isinstance(prefix, str) else ()
+    if parts and path.parts[-len(parts) :] == parts:
+        return path.parents[len(parts) - 1]
+    return path
 
 
 def _has_python(folder: Path) -> bool:

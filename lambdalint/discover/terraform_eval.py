@@ -1,9 +1,10 @@
-r"""Evaluating the expressions of one Terraform module, statically.
+r"""Evaluating the expressions of one Terraform module instance, statically.
 
 python-hcl2 keeps expressions as text: a quoted template keeps its quotes (``"\"x\""``) and any
 other expression is wrapped as ``"${...}"``. ``Scope`` evaluates the few forms that locate
-Lambda code (literals, templates, ``path.*``, ``var.*`` defaults and tfvars, ``local.*``,
-lists, and a few pure functions); anything else raises ``Unresolved``. Nothing is executed.
+Lambda code (literals, templates, ``path.*``, ``var.*`` from the module call, defaults and
+tfvars, ``local.*``, ``module.x.output``, attributes written in a ``data`` block, lists, and a
+few pure functions); anything else raises ``Unresolved``. Nothing is executed.
 """
 
 from __future__ import annotations
@@ -72,12 +73,22 @@ _FUNCTIONS: dict[str, Any] = {
 
 @dataclass
 class Scope:
-    """What expressions in one module can refer to; relative paths start at ``folder``."""
+    """What expressions in one module instance can refer to; relative paths start at ``folder``.
+
+    A module called by another gets the call's arguments as ``inputs``, evaluated in the
+    ``caller``'s scope; ``children`` are the instances of its own local module calls, whose
+    ``outputs`` answer ``module.<name>.<output>``; ``data`` holds each data block's body.
+    """
 
     folder: Path
     variables: Mapping[str, object] = field(default_factory=dict)
     declared: frozenset[str] = frozenset()
     locals: Mapping[str, object] = field(default_factory=dict)
+    outputs: Mapping[str, object] = field(default_factory=dict)
+    data: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    inputs: Mapping[str, object] = field(default_factory=dict)
+    caller: Scope | None = None
+    children: dict[str, Scope] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
 
     def evaluate(self, raw: object) -> Value:
@@ -107,17 +118,21 @@ class Scope:
 
         Terraform itself resolves a relative path against the working directory (the root
         module), which is why modules write ``path.module``: when the path does not exist
-        below this folder, the nearest enclosing folder with ``*.tf`` files where it does wins.
+        below this folder, the calling root module's folder, else the nearest enclosing folder
+        with ``*.tf`` files (up to the repository's) where it does wins.
         """
         here = Path(os.path.normpath(self.folder / text))
         if Path(text).is_absolute() or here.exists():
             return here
-        for parent in self.folder.parents[:_ROOT_MODULE_DEPTH]:
-            if (parent / ".git").exists():
-                break
+        top = self
+        while top.caller is not None:
+            top = top.caller
+        for parent in (top.folder, *self.folder.parents[:_ROOT_MODULE_DEPTH]):
             there = Path(os.path.normpath(parent / text))
             if there.exists() and any(parent.glob("*.tf")):
                 return there
+            if (parent / ".git").exists():
+                break
         return here
 
     def reference(self, raw: object) -> str | None:
@@ -189,8 +204,15 @@ class Scope:
     def _reference(self, text: str) -> Value:
         root, _, rest = text.partition(".")
         name = re.split(r"[.\[]", rest, maxsplit=1)[0]
+        steps = _STEP.findall(rest[len(name) :])
         if root == "path" and name in {"module", "root", "cwd"}:
             value: Value = str(self.folder)
+        elif root == "var" and self.caller is not None and name in self.inputs:
+            value = self._once(f"var.{name}", self.inputs[name], self.caller)
+        elif root == "module" and steps and steps[0][0]:
+            value, steps = self._output(text, name, steps[0][0]), steps[1:]
+        elif root == "data" and len(steps) > 1 and steps[0][0] and steps[1][0]:
+            value, steps = self._data(text, f"{name}.{steps[0][0]}", steps[1][0]), steps[2:]
         elif root == "var" and name in self.variables:
             value = self._once(f"var.{name}", self.variables[name])
         elif root == "var":
@@ -201,7 +223,7 @@ class Scope:
             value = self._once(f"local.{name}", self.locals[name])
         else:
             raise Unresolved(f"{text} is only known when Terraform runs")
-        for attr, index in _STEP.findall(rest[len(name) :]):
+        for attr, index in steps:
             key = attr or self.expression(index)
             in_dict = isinstance(value, dict) and isinstance(key, str) and key in value
             in_list = isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value)
@@ -210,12 +232,27 @@ class Scope:
             value = value[key]  # type: ignore[index]
         return value
 
-    def _once(self, key: str, raw: object) -> Value:
+    def _output(self, text: str, name: str, output: str) -> Value:
+        """``module.<name>.<output>``: an output of a local module call's instance."""
+        child = self.children.get(name)
+        if child is None or output not in child.outputs:
+            raise Unresolved(f"{text} is only known when Terraform runs")
+        return child._once(f"output.{output}", child.outputs[output])  # noqa: SLF001 - same class
+
+    def _data(self, text: str, key: str, attr: str) -> Value:
+        """``data.<type>.<name>.<attr>`` when the block itself sets ``attr`` (``output_path``)."""
+        body = self.data.get(key, {})
+        if attr not in body:
+            raise Unresolved(f"{text} is only known when Terraform runs")
+        return self._once(f"data.{key}.{attr}", body[attr])
+
+    def _once(self, key: str, raw: object, scope: Scope | None = None) -> Value:
+        """``raw`` evaluated (in ``scope``, by default this one), refusing a cycle."""
         if key in self._active:
             raise Unresolved(f"{key} refers to itself")
         self._active.add(key)
         try:
-            return self.evaluate(raw)
+            return (scope or self).evaluate(raw)
         finally:
             self._active.discard(key)
 

@@ -80,7 +80,9 @@ def load_module(folder: Path, files: list[Path], root: Path) -> Module:
             where = locate(tfvars, root)
             findings.append(parse_error(where, f"{tfvars.name} is not valid HCL"))
     values = {k: v for b in blocks if b.kind == "locals" for k, v in b.body.items()}
-    scope = Scope(folder, variables, frozenset(declared), values)
+    outputs = {b.labels[0]: b.body.get("value") for b in blocks if b.kind == "output" and b.labels}
+    data = {".".join(b.labels): b.body for b in blocks if b.kind == "data" and b.labels[1:]}
+    scope = Scope(folder, variables, frozenset(declared), values, outputs, data)
     return Module(folder, blocks, scope, findings, list(_builds(blocks, scope)))
 
 
