@@ -141,6 +141,64 @@ STATIC_CASES = [
         """,
         {"layers": ["Shared", "arn:x"]},
     ),
+    (
+        "class-constant",
+        """
+        class Main(Stack):
+            RUNTIME = _lambda.Runtime.PYTHON_3_8
+            def __init__(self, scope, id_):
+                _lambda.Function(scope=self, id='Fn', runtime=self.RUNTIME,
+                    handler='index.handler', code=_lambda.Code.asset('./lambda/fn'))
+        """,
+        {"runtime": "python3.8"},
+    ),
+    (
+        "class-constant-by-class-name",
+        """
+        class Main(Stack):
+            RUNTIME: object = _lambda.Runtime.PYTHON_3_9
+        _lambda.Function(self, 'Fn', runtime=Main.RUNTIME, handler='index.handler',
+            code=_lambda.Code.from_asset('lambda/fn'))
+        """,
+        {"runtime": "python3.9"},
+    ),
+    (
+        "asset-code",
+        """
+        _lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12,
+            handler='index.handler', code=_lambda.AssetCode.from_asset(path='lambda/fn'))
+        """,
+        {},
+    ),
+    (
+        "asset-code-constructor",
+        """
+        _lambda.Function(self, 'Fn', runtime=_lambda.Runtime.PYTHON_3_12,
+            handler='index.handler', code=_lambda.AssetCode('lambda/fn'))
+        """,
+        {},
+    ),
+    (
+        "cdk-v1-python-function",
+        """
+        from aws_cdk import aws_lambda_python as lambda_python
+        lambda_python.PythonFunction(self, 'Fn', entry='lambda/fn',
+            runtime=_lambda.Runtime.PYTHON_3_8)
+        """,
+        {"runtime": "python3.8", "packaging": "cdk PythonFunction (bundled)", "installs": True},
+    ),
+    (
+        "f-string-path",
+        """
+        PythonFunction(self, id=f'{prefix}-fn', entry=f'{Path(__file__).parent.parent}/lambda/fn',
+            runtime=_lambda.Runtime.PYTHON_3_12)
+        """,
+        {
+            "name": "stacks/main.py:7",
+            "packaging": "cdk PythonFunction (bundled)",
+            "installs": True,
+        },
+    ),
 ]
 
 
@@ -433,3 +491,99 @@ def test_cdk_app_fixture(synthesized):
     assert layer.content_dir == (FIXTURE / "layers" / "common").resolve()
     assert found.findings == ()
     assert {(FIXTURE / d).resolve() for d in ("lambda/orders", "lambda/notify")} <= found.claimed
+
+
+TS_IMPORTS = (
+    "import * as path from 'path';\n"
+    "import * as lambda from 'aws-cdk-lib/aws-lambda';\n"
+    "import { PythonFunction } from '@aws-cdk/aws-lambda-python-alpha';\n"
+)
+TS_BASE = {**BASE, "runtime": "python3.12"}
+
+
+def ts_app(tmp_path, stack, helper=""):
+    """A TypeScript CDK app in ``tmp_path`` (bin/app.ts -> lib/stack.ts); returns its discovery."""
+    (tmp_path / "cdk.json").write_text('{"app": "npx ts-node --prefer-ts-exts bin/app.ts"}')
+    for folder in ("bin", "lib", "lambda/fn"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "bin" / "app.ts").write_text("import { Main } from '../lib/stack';\nnew Main();\n")
+    (tmp_path / "lib" / "stack.ts").write_text(TS_IMPORTS + textwrap.dedent(stack))
+    (tmp_path / "lib" / "helper.ts").write_text(TS_IMPORTS + textwrap.dedent(helper))
+    (tmp_path / "lambda" / "fn" / "index.py").write_text("def handler(e, c):\n    return 1\n")
+    return cdk.discover([tmp_path / "cdk.json"], tmp_path)
+
+
+def ts_fn(code="lambda.Code.fromAsset('lambda/fn')", runtime="lambda.Runtime.PYTHON_3_12"):
+    """A ``new lambda.Function(...)`` statement with ``code`` and ``runtime`` as written."""
+    return (
+        f"new lambda.Function(this, 'Fn', {{ runtime: {runtime}, handler: 'index.handler', "
+        f"code: {code} }});\n"
+    )
+
+
+HELPER = (
+    "export const pyCode = (name: string) =>\n"
+    "  lambda.Code.fromAsset(path.join(__dirname, '../lambda', name));\n"
+)
+V1 = (
+    "import { Code, Function as Fn, Runtime } from '@aws-cdk/aws-lambda';\n"
+    "new Fn(this, 'Fn', { runtime: Runtime.PYTHON_3_8, handler: 'index.handler',\n"
+    "  code: Code.asset('lambda/fn') });\n"
+)
+PYTHON_FN = (
+    "new PythonFunction(this, 'Fn', { entry: 'lambda/fn', runtime: lambda.Runtime.PYTHON_3_12,\n"
+    "  architecture: lambda.Architecture.ARM_64 });\n"
+)
+CONSTS = (
+    "const RT = lambda.Runtime.PYTHON_3_10;\nconst DIR = path.resolve(__dirname, '../lambda/fn');\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("stack", "helper", "changes"),
+    [
+        (ts_fn(), "", {}),
+        (ts_fn("lambda.Code.fromAsset(path.join(__dirname, '..', 'lambda/fn'))"), "", {}),
+        (ts_fn("lambda.Code.fromAsset(`${__dirname}/../lambda/fn`)"), "", {}),
+        (CONSTS + ts_fn("lambda.Code.fromAsset(DIR)", "RT"), "", {"runtime": "python3.10"}),
+        ("import { pyCode } from './helper';\n" + ts_fn("pyCode('fn')"), HELPER, {}),
+        (V1, "", {"runtime": "python3.8"}),
+        (
+            PYTHON_FN,
+            "",
+            {"packaging": "cdk PythonFunction (bundled)", "installs": True, "arch": "arm64"},
+        ),
+    ],
+    ids=["literal", "path-join", "template", "consts", "helper", "v1-named-imports", "python-fn"],
+)
+def test_static_read_of_a_typescript_app(tmp_path, stack, helper, changes):
+    """TypeScript constructs are read as text: names, paths and a local helper are followed."""
+    found = ts_app(tmp_path, stack, helper)
+    assert [summary(f, tmp_path) for f in found.functions] == [{**TS_BASE, **changes}]
+    assert found.findings == ()
+    assert found.functions[0].source.file == "lib/stack.ts"
+
+
+@pytest.mark.parametrize(
+    ("stack", "message"),
+    [
+        (ts_fn(runtime="props.runtime"), "runtime is not a literal"),
+        (ts_fn("lambda.Code.fromAsset(props.dir)"), "not a local asset folder"),
+        (ts_fn("lambda.Code.fromAsset('lambda/gone')"), "is missing"),
+    ],
+    ids=["runtime", "path", "missing"],
+)
+def test_unreadable_typescript_is_a_warning(tmp_path, stack, message):
+    """What the text read cannot resolve is a warning at the construct, never an exception."""
+    found = ts_app(tmp_path, stack)
+    [finding] = found.findings
+    where = (finding.rule, finding.severity, finding.location.file)
+    assert where == ("parse-error", Severity.WARNING, "lib/stack.ts")
+    assert message in finding.message
+    assert found.functions == ()
+
+
+def test_typescript_non_python_and_commented_constructs_are_ignored(tmp_path):
+    """Node.js functions and constructs inside comments are not functions."""
+    stack = "// " + ts_fn() + ts_fn(runtime="lambda.Runtime.NODEJS_20_X")
+    assert ts_app(tmp_path, stack) == cdk.Discovery()

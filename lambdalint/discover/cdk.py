@@ -17,7 +17,8 @@ from typing import Any
 
 from lambdalint.diagnostics import relative
 from lambdalint.discover.base import Discovery
-from lambdalint.discover.cdk_app import read_app
+from lambdalint.discover.cdk_app import entry, read_app
+from lambdalint.discover.cdk_ts import read_ts_app
 from lambdalint.discover.cfn_yaml import Template, as_int, as_list, mapping, read_template
 from lambdalint.discover.docker import read_dockerfile
 from lambdalint.discover.sam import CFN_FUNCTION, CFN_LAYER, layer_refs
@@ -52,9 +53,15 @@ def discover(files: Sequence[Path], root: Path) -> Discovery:
             apps.setdefault(path.parent, [])
     result = Discovery()
     for app_dir, templates in sorted(apps.items()):
-        static = read_app(app_dir, root) if (app_dir / "cdk.json").is_file() else Discovery()
+        static = _static(app_dir, root) if (app_dir / "cdk.json").is_file() else Discovery()
         result += _synthesized(sorted(templates), static, root) if templates else static
     return result
+
+
+def _static(app_dir: Path, root: Path) -> Discovery:
+    """The static read of the app's source: Python, or TypeScript/JavaScript."""
+    script = entry(app_dir)
+    return read_app(app_dir, root) if script.suffix == ".py" else read_ts_app(app_dir, script, root)
 
 
 def _app_dir(template: Path) -> Path:

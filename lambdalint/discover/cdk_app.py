@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lambdalint.diagnostics import locate, parse_error, relative
 from lambdalint.discover.base import MAX_BYTES, Discovery, inside
-from lambdalint.discover.cdk_expr import LAMBDA, Expressions, bound_name
+from lambdalint.discover.cdk_expr import LAMBDA, Expressions, bound_name, class_constants
 from lambdalint.discover.cfn_yaml import UNREAD_FIX
 from lambdalint.discover.manifests import Choice, cdk_bundling
 from lambdalint.model import Finding, Function, Layer, Location, Severity
@@ -27,14 +27,19 @@ _CONSTRUCTS = frozenset(
     {LAMBDA + "Function", LAMBDA + "SingletonFunction", PYTHON + "PythonFunction"}
     | {LAMBDA + "LayerVersion", PYTHON + "PythonLayerVersion"}
 )
-_ASSET = frozenset({LAMBDA + "Code.from_asset", LAMBDA + "Code.fromAsset", LAMBDA + "Code.asset"})
+# ``AssetCode`` is the class ``Code.from_asset`` returns; CDK v1 apps call it directly.
+_ASSET = frozenset(
+    f"{LAMBDA}{owner}{method}"
+    for owner in ("Code", "AssetCode")
+    for method in (".from_asset", ".fromAsset", ".asset", "")
+) - {LAMBDA + "Code"}
 _ARCHES = {"ARM_64": "arm64", "X86_64": "x86_64"}
 _ADD_LAYERS = frozenset({"add_layers", "addLayers"})
 
 
 def read_app(app_dir: Path, root: Path) -> Discovery:
     """Functions and layers the CDK app in ``app_dir`` declares, as far as ``ast`` can tell."""
-    queue, seen = [_entry(app_dir)], set[Path]()
+    queue, seen = [entry(app_dir)], set[Path]()
     result = Discovery()
     while queue and len(seen) < MAX_MODULES:
         path = queue.pop(0)
@@ -47,13 +52,16 @@ def read_app(app_dir: Path, root: Path) -> Discovery:
     return result
 
 
-def _entry(app_dir: Path) -> Path:
-    """The Python file ``cdk.json``'s ``app`` command runs (``app.py`` by default)."""
+def entry(app_dir: Path) -> Path:
+    """The file ``cdk.json``'s ``app`` command runs (Python, TypeScript or JavaScript).
+
+    ``app.py`` by default.
+    """
     try:
         command = json.loads((app_dir / "cdk.json").read_text(encoding="utf-8")).get("app", "")
     except (OSError, ValueError, AttributeError):
         command = ""
-    scripts = [w for w in str(command).split() if w.endswith(".py")]
+    scripts = [w for w in str(command).split() if w.endswith((".py", ".ts", ".js"))]
     return (app_dir / (scripts[0] if scripts else "app.py")).resolve()
 
 
@@ -80,6 +88,8 @@ class _Module(Expressions):
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 self._import(node)
+            elif isinstance(node, ast.ClassDef):
+                self.env.update(class_constants(node))
             elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 self.env.update({key: node.value for t in targets if (key := bound_name(t))})
@@ -133,7 +143,7 @@ class _Module(Expressions):
         if kind not in _CONSTRUCTS:
             return Discovery()
         kw = {k.arg: k.value for k in call.keywords if k.arg}
-        cid = self.string(call.args[1]) if len(call.args) > 1 else None
+        cid = self.string(call.args[1] if len(call.args) > 1 else kw.get("id"))
         name = cid or f"{relative(self.path, self.root)}:{call.lineno}"
         if kind.endswith("LayerVersion"):
             return self._layer(call, kind, kw, name)
@@ -185,11 +195,14 @@ class _Module(Expressions):
     ) -> tuple[Path | None, str, bool | None]:
         value = self.resolve(code)
         kind = self.qualname(value.func) if isinstance(value, ast.Call) else None
-        if not isinstance(value, ast.Call) or kind not in _ASSET or not value.args:
+        path = value.args[0] if isinstance(value, ast.Call) and value.args else None
+        if isinstance(value, ast.Call) and path is None:
+            path = next((k.value for k in value.keywords if k.arg == "path"), None)
+        if not isinstance(value, ast.Call) or kind not in _ASSET or path is None:
             what = "inline code (Code.from_inline)" if kind and "inline" in kind.lower() else "code"
             self.warn(call, f"{name}: {what} is not a local asset folder; not analysed", name)
             return None, "", None
-        folder = self.path_of(value.args[0])
+        folder = self.path_of(path)
         bundling = next((k.value for k in value.keywords if k.arg == "bundling"), None)
         if bundling is None:
             return folder, "cdk Code.fromAsset", False

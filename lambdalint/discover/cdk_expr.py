@@ -15,6 +15,8 @@ from pathlib import Path
 LAMBDA = "aws_cdk.aws_lambda."
 _ALIASES = {"lambda_": LAMBDA[:-1], "_lambda": LAMBDA[:-1], "aws_lambda": LAMBDA[:-1]}
 _PATH_CALLS = frozenset({"str", "os.path.abspath", "os.path.realpath", "pathlib.Path"})
+# CDK v1 module names of what v2 moved (``aws_lambda_python`` became the alpha module).
+_RENAMED = {"aws_cdk.aws_lambda_python": "aws_cdk.aws_lambda_python_alpha"}
 
 
 @dataclass
@@ -30,7 +32,7 @@ class Expressions:
     def qualname(self, expr: ast.expr | None) -> str | None:
         """``lambda_.Runtime.PYTHON_3_12`` → ``aws_cdk.aws_lambda.Runtime.PYTHON_3_12``."""
         if isinstance(expr, ast.Name):
-            return self.names.get(expr.id) or _ALIASES.get(expr.id, expr.id)
+            return _renamed(self.names.get(expr.id) or _ALIASES.get(expr.id, expr.id))
         if isinstance(expr, ast.Attribute):
             base = self.qualname(expr.value)
             return f"{base}.{expr.attr}" if base else None
@@ -52,9 +54,14 @@ class Expressions:
         return value.value if is_text else None  # type: ignore[union-attr]
 
     def path_of(self, expr: ast.expr | None) -> Path | None:
-        """A path expression: a literal, ``__file__``, ``os.path.join``/``dirname``, ``Path /``."""
+        """A path expression: a literal, ``__file__``, ``os.path.join``/``dirname``, ``Path /``.
+
+        An f-string counts when each placeholder is a path or a string this reads
+        (``f"{Path(__file__).parent}/fn"``).
+        """
         value = self.resolve(expr)
-        if (text := self.string(value)) is not None:
+        text = self.string(value)
+        if (text := self._fstring(value) if text is None else text) is not None:
             return Path(os.path.normpath(self.app_dir / text))
         if isinstance(value, ast.Name) and value.id == "__file__":
             return self.path
@@ -63,6 +70,25 @@ class Expressions:
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
             return self._join(value.left, [value.right])
         return self._path_call(value) if isinstance(value, ast.Call) else None
+
+    def _fstring(self, value: ast.expr | None) -> str | None:
+        """The text of an f-string whose placeholders are all paths or strings, else None."""
+        if not isinstance(value, ast.JoinedStr):
+            return None
+        parts: list[str] = []
+        for part in value.values:
+            if isinstance(part, ast.FormattedValue):
+                if part.format_spec is not None or part.conversion not in {-1, ord("s")}:
+                    return None
+                text = self.string(part.value)
+                if text is None and (path := self.path_of(part.value)) is not None:
+                    text = str(path)
+                if text is None:
+                    return None
+                parts.append(text)
+            elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+                parts.append(part.value)
+        return "".join(parts)
 
     def _path_call(self, call: ast.Call) -> Path | None:
         called = self.qualname(call.func)
@@ -83,10 +109,34 @@ class Expressions:
         return Path(os.path.normpath(base.joinpath(*(p for p in parts if p is not None))))
 
 
+def _renamed(name: str) -> str:
+    """The CDK v2 name of a v1 module path (``aws_cdk.aws_lambda_python.PythonFunction``)."""
+    for old, new in _RENAMED.items():
+        if name == old or name.startswith(old + "."):
+            return new + name[len(old) :]
+    return name
+
+
 def bound_name(expr: ast.expr | None) -> str | None:
-    """``name`` or ``self.name`` for an assignment target or a reference."""
+    """``name``, ``self.name`` or ``Owner.name`` for an assignment target or a reference."""
     if isinstance(expr, ast.Name):
         return expr.id
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-        return f"{expr.value.id}.{expr.attr}" if expr.value.id == "self" else None
+        return f"{expr.value.id}.{expr.attr}"
     return None
+
+
+def class_constants(node: ast.ClassDef) -> dict[str, ast.expr]:
+    """Class-body constants as ``self.NAME`` and ``Class.NAME`` see them."""
+    found: dict[str, ast.expr] = {}
+    for statement in node.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                found |= {f"self.{target.id}": value, f"{node.name}.{target.id}": value}
+    return found
