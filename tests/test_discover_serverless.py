@@ -374,3 +374,39 @@ def test_sub_layer_arn_is_kept_with_its_placeholders(tmp_path):
     )
     assert found.findings == ()
     assert [f.layers for f in found.functions] == [(arn,)]
+
+
+SRC_REQS = {"src/requirements.txt": "x\n", "src/app.py": "import x\n"}
+
+
+@pytest.mark.parametrize(
+    ("settings", "files", "stray", "installs"),
+    [
+        (PLUGIN, SRC_REQS, "src/requirements.txt", False),
+        ("", SRC_REQS, "src/requirements.txt", False),
+        (PLUGIN, {**SRC_REQS, "requirements.txt": "y\n"}, "requirements.txt", True),
+        (PLUGIN, {"src/requirements.txt": "x\n"}, None, True),
+        (PLUGIN, {**SRC_REQS, "lib/requirements.txt": "y\n", "lib/m.py": ""}, None, True),
+        (PLUGIN, {**SRC_REQS, "src/serverless.yml": "service: other\n"}, None, True),
+        (PLUGIN, {"tests/requirements.txt": "x\n", "tests/t.py": ""}, None, True),
+    ],
+    ids=["plugin", "no-plugin", "root-wins", "no-code", "ambiguous", "own-service", "tests"],
+)
+def test_stray_requirements_are_never_installed(tmp_path, settings, files, stray, installs):
+    """A requirements file one code folder down, which the plugin never reads, is not installed."""
+    function = _only(tmp_path, HEAD + settings + FN + "    handler: handler.main\n", files)
+    assert function.requirements_file == (tmp_path.resolve() / stray if stray else None)
+    assert function.installs_requirements is installs
+
+
+def test_plugin_layer_ref_needs_the_plugin_layer(tmp_path):
+    """`Ref: PythonRequirementsLambdaLayer` without `layer: true` names no layer: a warning."""
+    yml = (
+        HEAD
+        + FN
+        + "    handler: handler.main\n    layers:\n      - Ref: PythonRequirementsLambdaLayer\n"
+    )
+    found = _discover(tmp_path, yml)
+    assert found.functions[0].layers == ()
+    (warning,) = found.findings
+    assert "is not defined here" in warning.message

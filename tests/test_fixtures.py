@@ -38,8 +38,15 @@ CASES = [
     ("terraform-misconfigured", [], 1),
     ("broken-iac", ["--runtime", "python3.12"], 1),
     ("terraform-child-module", [], 1),
+    ("terraform-module-inputs", [], 1),
     ("layer-built-by-script", [], 1),
     ("poetry-pipfile", [], 1),
+    ("cdk-typescript-app", [], 1),
+    ("sam-layers", [], 1),
+    ("sam-exported-requirements", [], 0),
+    ("image-copy-mapping", [], 0),
+    ("image-build-matrix", [], 0),
+    ("serverless-moved-to-src", [], 1),
 ]
 
 

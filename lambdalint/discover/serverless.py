@@ -16,19 +16,11 @@ from pathlib import Path
 from lambdalint.diagnostics import locate, parse_error
 from lambdalint.discover import docker
 from lambdalint.discover.base import Discovery, TooLargeError, inside, read_capped
-from lambdalint.discover.manifests import Choice, serverless_plugin
-from lambdalint.discover.serverless_vars import ServiceValues
+from lambdalint.discover.serverless_plugin import LAYER_KEY, PLUGIN, PluginSettings
 from lambdalint.discover.serverless_yaml import Node, load
 from lambdalint.model import Function, Layer, PackageType
 
-PLUGIN = "serverless-python-requirements"
-LAYER_KEY = "pythonRequirements"
-_PLUGIN_NOTES = {
-    "dockerizePip": "dockerizePip: requirements are built in a Lambda-like container",
-    "slim": "slim: tests, caches and .dist-info folders are stripped from the requirements",
-    "zip": "zip: requirements ship as .requirements.zip, unpacked at import time by "
-    "`import unzip_requirements`",
-}
+__all__ = ["LAYER_KEY", "PLUGIN", "discover", "wants"]
 _NOT_ATTACHED = (
     "custom.pythonRequirements.layer puts the requirements in a layer this function does not "
     "reference (add `- Ref: PythonRequirementsLambdaLayer` to its layers): its zip has only code"
@@ -48,14 +40,12 @@ def discover(files: Sequence[Path], root: Path) -> Discovery:
     return found
 
 
-class _Service(ServiceValues):
+class _Service(PluginSettings):
     """One serverless.yml: its plugin settings, layers and functions."""
 
     def __init__(self, path: Path, root: Path) -> None:
         super().__init__(path, root)
-        self.options = Node(1)
         self.layers: list[Layer] = []
-        self.plugin = False
 
     def read(self) -> Discovery:
         where = locate(self.path, self.root)
@@ -77,6 +67,10 @@ class _Service(ServiceValues):
             return Discovery(findings=tuple(self.findings))
         self.read_layers()
         functions = self.node(doc, "functions")
+        modules = [spec.get("module") for spec in functions.values() if isinstance(spec, Node)]
+        self.owned = {(self.folder / m).resolve() for m in modules if isinstance(m, str)} | {
+            x.content_dir.resolve() for x in self.layers if x.content_dir
+        }
         kept = tuple(f for key in functions if (f := self.function(key, functions)) is not None)
         claimed = {f.code_dir for f in kept} | {x.content_dir for x in self.layers if x.content_dir}
         return Discovery(kept, tuple(self.layers), tuple(self.findings), frozenset(claimed))
@@ -114,15 +108,6 @@ class _Service(ServiceValues):
                     requirements_file=chosen.file,
                 )
             )
-
-    def manifest(self, module: Path) -> Choice:
-        """The declaration the plugin installs for code in ``module`` (the service by default)."""
-        poetry, pipenv = (
-            self.value(self.options, key) not in {False, "false"}
-            for key in ("usePoetry", "usePipenv")
-        )
-        file_name = self.text(self.options, "fileName") or "requirements.txt"
-        return serverless_plugin(module, self.folder, file_name, poetry=poetry, pipenv=pipenv)
 
     def number(self, spec: Node, key: str) -> int | None:
         value = self.setting(spec, key)
@@ -171,18 +156,9 @@ class _Service(ServiceValues):
         if "handler" not in spec:
             self.warn(spec.line, f"functions.{key} has no handler", key)
         layers = self.layer_refs(spec if "layers" in spec else self.provider, key)
-        chosen = self.manifest(folder) if self.plugin else Choice()
+        chosen = self.packaged(folder)
         installs: bool | None = self.plugin and chosen.installs
-        if self.plugin:
-            notes += [
-                note for option, note in _PLUGIN_NOTES.items() if self.value(self.options, option)
-            ]
-            skipped = self.value(self.options, "noDeploy")
-            notes += (
-                [f"noDeploy: {', '.join(map(str, skipped))}"]
-                if isinstance(skipped, list) and skipped
-                else []
-            )
+        notes += self.plugin_notes()
         if self.plugin and chosen.installs and any(x.key == LAYER_KEY for x in self.layers):
             installs = LAYER_KEY in layers
             notes.append(
@@ -249,10 +225,7 @@ class _Service(ServiceValues):
     def layer_refs(self, parent: Node, function: str) -> tuple[str, ...]:
         """Layer ARNs as written; ``Ref: XLambdaLayer`` becomes the key of layer ``X``."""
         items = self.value(parent, "layers", function)
-        logical = {
-            _logical_id(layer.key): layer.key
-            for layer in (*self.layers, Layer(LAYER_KEY, "", None))
-        }
+        logical = {_logical_id(layer.key): layer.key for layer in self.layers}  # plugin's too
         refs: list[str] = []
         for item in items if isinstance(items, list) else [items] if items else []:
             ref = item.get("Ref") if isinstance(item, dict) else item
