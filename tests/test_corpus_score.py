@@ -202,6 +202,15 @@ def run_main(corpus, monkeypatch, capsys, **fake):
             (1, 0, 0),
             id="shared-reported-per-function",
         ),
+        pytest.param(
+            [found("runtime-provided", "lib/six-1.16.0.dist-info", None)],
+            [found("runtime-provided", "lib/six-1.16.0.dist-info/METADATA", 1)],
+            (1, 0, 0),
+            id="file-inside-an-expected-folder",
+        ),
+        pytest.param(
+            [found(MISSING, "lib", 3)], [found(MISSING, "lib2/a.py", 3)], (0, 1, 1), id="not-inside"
+        ),
         pytest.param([found(MISSING, "a.py", 3)] * 2, [], (0, 0, 1), id="shared-missed"),
         pytest.param([], [found(MISSING, "a.py", 3)] * 2, (0, 1, 0), id="false-positive-once"),
     ],
@@ -284,3 +293,24 @@ def test_corpus_missing_keys_is_an_error(tmp_path):
     )
     with pytest.raises(SystemExit, match=r"bad\.toml: missing file"):
         score.load_corpus(tmp_path, [])
+
+
+def test_only_listed_functions_count(tmp_path, monkeypatch):
+    """Only the verdict's functions count, matched on path and handler.
+
+    A path whose handlers are written another way keeps all its functions; repository-level
+    findings always count.
+    """
+    (tmp_path / ".git").mkdir()
+    functions = [
+        {"path": "a", "handler": "app.handler", "findings": [finding(MISSING, "a/app.py", 1, "x")]},
+        {"path": "a", "handler": "job.run", "findings": [finding(MISSING, "a/job.py", 1, "y")]},
+        {"path": "b", "handler": "b/app.h", "findings": [finding(MISSING, "b/app.py", 2, "z")]},
+        {"path": "c", "handler": "main.h", "findings": [finding(MISSING, "c/main.py", 3, "w")]},
+    ]
+    report = {"functions": functions, "findings": [finding(MISSING, "top.py", 4, "v")]}
+    monkeypatch.setattr(score, "_run", lambda *_: (0, json.dumps(report), ""))
+    listed = {("a", "app.handler"), ("b", "app.h")}
+    paths, found_ = score.run_lambdalint(tmp_path, listed)
+    assert paths == ["a", "b"]
+    assert sorted(f.file for f in found_) == ["a/app.py", "b/app.py", "top.py"]
