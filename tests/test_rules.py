@@ -63,6 +63,28 @@ def test_handler_not_found(tmp_path, handler, expected):
 
 
 @pytest.mark.parametrize(
+    ("handler", "says"),
+    [
+        ("nope.handler", "has no nope.py at its root"),
+        ("pkg.gone.handler", "has no pkg/gone.py at its root"),
+        ("./src/app.py.handler", "has no ./src/app.py at its root"),
+        ("app.missing", "does not define at top level"),
+    ],
+)
+def test_handler_not_found_names_the_file(tmp_path, handler, says):
+    """The message names the file the handler points at, as written; a path form gets a hint."""
+    report = findings(
+        tmp_path,
+        {"app.py": "def handler(e, c):\n    return 1\n"},
+        handler=handler,
+        handler_known=True,
+    )
+    [finding] = report.findings
+    assert says in finding.message
+    assert ("not a file" in (finding.fix or "")) is handler.startswith("./")
+
+
+@pytest.mark.parametrize(
     ("handler_file", "expected"),
     [
         ("src/app.py", []),

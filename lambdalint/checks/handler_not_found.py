@@ -14,8 +14,9 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     key = function.handler_module()
     if not function.handler_known or not function.handler or key is None:
         return
-    module, _, name = function.handler.rpartition(".")
-    module = module.replace("/", ".")
+    written, _, name = function.handler.rpartition(".")
+    module = written.replace("/", ".")
+    file = _file_of(written)
     defined = facts.code.definitions.get(key)
     if function.missing_code is not None:
         yield rule.finding(
@@ -31,10 +32,14 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         yield rule.finding(
             facts,
             facts.anchor,
-            f"handler '{function.handler}' names module '{module}', but the package has no "
-            f"{module.replace('.', '/')}.py at its root; "
-            "Lambda fails with Runtime.ImportModuleError",
-            "Point the handler at a module that exists at the root of the deployed package.",
+            f"handler '{function.handler}' names module '{written}', but the package has no "
+            f"{file} at its root; Lambda fails with Runtime.ImportModuleError",
+            "Point the handler at a module that exists at the root of the deployed package"
+            + (
+                " (a handler names a module, not a file: no leading ./ and no .py)."
+                if written.startswith("./") or written.endswith(".py")
+                else "."
+            ),
         )
     elif name not in defined:
         yield rule.finding(
@@ -42,8 +47,15 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             facts.anchor,
             f"handler '{function.handler}' names '{name}', which module '{module}' does not "
             "define at top level; Lambda fails with Runtime.HandlerNotFound",
-            f"Define {name}(event, context) in {module.replace('.', '/')}.py or fix the handler.",
+            f"Define {name}(event, context) in {file} or fix the handler.",
         )
+
+
+def _file_of(module: str) -> str:
+    """The file a handler's module part names: ``pkg.app`` and ``pkg/app`` are ``pkg/app.py``."""
+    if "/" in module:
+        return module if module.endswith(".py") else f"{module}.py"
+    return f"{module.replace('.', '/')}.py"
 
 
 RULE = Rule(
