@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lambdalint.checks import RULES, FunctionFacts, Rule
+from lambdalint.checks import FunctionFacts, Rule
 from lambdalint.config import Config, ConfigError
 from lambdalint.diagnostics import relative
 from lambdalint.discover import discover
@@ -19,7 +19,7 @@ from lambdalint.discover.base import Discovery
 from lambdalint.discover.convention import HANDLER_FILES
 from lambdalint.model import Finding, Function, FunctionReport, Layer, Location, Report
 from lambdalint.read.imports import CodeScan, scan_code, scan_inline
-from lambdalint.read.layers import LayerContents, read_layer
+from lambdalint.read.layers import read_layer
 from lambdalint.read.local_imports import closure
 from lambdalint.read.requirements import (
     RequirementsResult,
@@ -31,10 +31,11 @@ from lambdalint.read.vendored import VendoredScan, scan_vendored
 from lambdalint.recommend import plan, shared_layers
 from lambdalint.resolve.cache import Cache
 from lambdalint.resolve.indexes import index_config
-from lambdalint.resolve.managed_layers import ManagedLayer, layer_for_arn
-from lambdalint.resolve.mapping import ModuleMap, guessed_modules
+from lambdalint.resolve.managed_layers import layer_for_arn
+from lambdalint.resolve.mapping import ModuleMap, published_contents
 from lambdalint.resolve.resolution import Resolver
 from lambdalint.resolve.target import Target
+from lambdalint.rule_selection import selected_artifact_rules, selected_rules
 from lambdalint.runtime.model import (
     Runtime,
     UnknownRuntimeError,
@@ -129,31 +130,12 @@ def reference_date() -> datetime.date:
     return datetime.datetime.now(tz=datetime.UTC).date()
 
 
-def selected_rules(config: Config) -> tuple[Rule, ...]:
-    """The rules ``--select``/``--ignore`` leave on; entries are slugs or code prefixes."""
-    for entry in (*config.select, *config.ignore):
-        if not any(_matches(rule, entry) for rule in RULES):
-            raise ConfigError(f"unknown rule '{entry}' in select/ignore (see `lambdalint rules`)")
-    return tuple(
-        rule
-        for rule in RULES
-        if (not config.select or any(_matches(rule, e) for e in config.select))
-        and not any(_matches(rule, e) for e in config.ignore)
-    )
-
-
 def resolve_runtime(name: str) -> Runtime:
     """Load a runtime by name, turning an unknown name into a usage error."""
     try:
         return load_runtime(name)
     except UnknownRuntimeError as error:
         raise ConfigError(str(error)) from error
-
-
-def _matches(rule: Rule, entry: str) -> bool:
-    return entry == rule.slug or (
-        entry.upper().startswith("LL") and rule.code.startswith(entry.upper())
-    )
 
 
 def _named(functions: list[Function], root: Path) -> list[Function]:
@@ -215,7 +197,7 @@ def analyse(
         read_layer(known[key], root, runtime.python_version)
         for key in function.layers
         if key in known
-    ) + tuple(_published(key, ml) for key in function.layers if (ml := layer_for_arn(key)))
+    ) + tuple(published_contents(k, ml) for k in function.layers if (ml := layer_for_arn(k)))
     target = Target(runtime.python_version, arch)
     lock_file = function.code_dir / "pylock.toml"
     resolution = (
@@ -228,6 +210,11 @@ def analyse(
         if resolver and function.inline_code is None
         else None
     )
+    layer_resolutions = {  # a layer's requirements are installed for the same target
+        c.layer.key: resolver.resolve(c.requirements, target, runtime.glibc)
+        for c in contents
+        if resolver and c.requirements
+    }
     function = replace(function, runtime=runtime.name, architecture=arch)
     if function.handler is None:
         function = replace(function, handler=_infer_handler(code.definitions))
@@ -242,7 +229,14 @@ def analyse(
         requirement_files=requirements.files,
         vendored=vendored.dists,
         code=code,
-        modules=ModuleMap(runtime, vendored.dists, requirements.requirements, contents, resolution),
+        modules=ModuleMap(
+            runtime,
+            vendored.dists,
+            requirements.requirements,
+            contents,
+            resolution,
+            layer_resolutions=layer_resolutions,
+        ),
         anchor=function.source or Location(path),
         read_errors=(
             *vendored.findings,
@@ -256,6 +250,11 @@ def analyse(
         resolution=resolution,
     )
     findings = [f for rule in rules for f in rule.run(facts)]
+    if zips := [(c.layer, c.archive) for c in contents if c.archive is not None]:
+        from lambdalint.inspect.layer_zip import layer_zip_findings  # noqa: PLC0415 - rare
+
+        chosen = selected_artifact_rules(config)
+        findings += layer_zip_findings(zips, chosen, runtime, arch, function.name)
     kept = sorted(unsuppressed(findings, root), key=Finding.sort_key)
     return FunctionReport(function=function, path=path, findings=tuple(kept), plan=plan(facts))
 
@@ -266,12 +265,6 @@ def _scan_code(
 ) -> CodeScan:
     """Functions sharing a folder (a serverless service) read it once per run."""
     return scan_code(code_dir, root, python, skip=skip)
-
-
-def _published(arn: str, layer: ManagedLayer) -> LayerContents:
-    """What a layer AWS publishes provides, from the shipped data."""
-    modules = frozenset(m for dist in layer.distributions for m in guessed_modules(dist))
-    return LayerContents(Layer(key=arn, name=layer.name, content_dir=None), modules, (), (), ())
 
 
 def _handler_file(function: Function, code: CodeScan) -> str | None:

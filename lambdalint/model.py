@@ -63,6 +63,8 @@ class Function:
     ``missing_code`` is the repo-relative path the packaging zips when it does not exist (a
     Terraform relative path resolved from the wrong folder); ``code_dir`` is then where
     lambdalint found the code most likely meant, checked as if the path were fixed.
+    ``layer_layout`` is the build-script line that zips installed packages under ``python/``
+    into this function's zip, where nothing is on ``sys.path`` (only a layer's ``python/`` is).
     """
 
     name: str
@@ -90,6 +92,7 @@ class Function:
     runtime_source: Location | None = None
     named_requirements: tuple[tuple[str, Location], ...] = ()
     missing_code: str | None = None
+    layer_layout: Location | None = None
 
     def handler_module(self) -> str | None:
         """The handler's module as the code scan of ``code_dir`` names it (dotted)."""
@@ -114,6 +117,7 @@ class Layer:
     ``copies_content``: the build also copies ``content_dir``'s own files into ``python/``
     (SAM ``BuildMethod: python3.x``). ``zipped_as_is``: no build step at all (SAM without a
     ``BuildMethod``), so a requirements file in the folder is shipped, never installed.
+    ``archive``: a layer zip in the checkout that the IaC uploads as it is.
     """
 
     key: str
@@ -125,6 +129,7 @@ class Layer:
     built_by: Location | None = None
     copies_content: bool = False
     zipped_as_is: bool = False
+    archive: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,10 @@ def index(tmp_path, local_index):
             {"future": None},
         ),
         ("Because fastnum==2.0.0 has no wheels with a matching platform tag", {"fastnum": "2.0.0"}),
+        (
+            "Because aiobotocore>=1.4.1,<=1.4.2 has no usable wheels and only the following",
+            {"aiobotocore": ">=1.4.1,<=1.4.2"},
+        ),
         ("Because nothing-here was not found in the package registry", {}),
     ],
 )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from lambdalint.checks.base import FunctionFacts, Rule
 from lambdalint.model import Finding, Location, Severity
+from lambdalint.resolve.placeholders import placeholder
 
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
@@ -24,9 +25,14 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         )
         return
     for dist in resolution.dists:
-        if not dist.needs_native_build:
+        alias = placeholder(dist.name) if dist.no_wheel else None
+        if not dist.needs_native_build and alias is None:
             continue  # a wheel fits, or a pure-Python sdist that pip builds for any platform
-        if dist.other_wheels:
+        effect = "a cross-platform pip install fails and a local build produces the wrong binary"
+        if alias is not None:
+            what = f"it is a placeholder whose sdist build fails on purpose ({alias.why})"
+            effect = "every pip install of it fails"
+        elif dist.other_wheels:
             what = f"wheels exist only for other targets ({', '.join(dist.other_wheels[:4])})"
         elif dist.sdist is not None:
             native = ", ".join(dist.sdist.native_sources[:3])
@@ -39,9 +45,10 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         yield rule.finding(
             facts,
             _line_of(facts, (resolution.chain(dist)[0],)),
-            f"{dist.name} {dist.version} ({via}) has no wheel for {target}: {what}; "
-            "a cross-platform pip install fails and a local build produces the wrong binary",
-            "Choose a version with manylinux wheels for the target, or build inside "
+            f"{dist.name} {dist.version} ({via}) has no wheel for {target}: {what}; {effect}",
+            f"Require {alias.use} instead."
+            if alias
+            else "Choose a version with manylinux wheels for the target, or build inside "
             f"public.ecr.aws/lambda/python:{facts.runtime.python} (a container image).",
         )
 

@@ -9,23 +9,27 @@ from lambdalint.model import Finding, Severity
 
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
-    """Flag imports provided only by a dependency of a declared requirement."""
-    resolution = facts.resolution
-    if resolution is None:
-        return
+    """Flag imports provided only by a dependency of a declared requirement or of a layer."""
     for ref in facts.third_party_imports():
         if facts.modules.provider(ref.module) is not None:
             continue  # declared, vendored, in a layer or in the runtime
-        dist = facts.modules.transitive(ref.module)
-        if dist is None:
+        found = facts.modules.transitive(ref.module)
+        if found is None:
             continue
-        chain = " -> ".join(resolution.chain(dist))
+        version = f" {found.version}" if found.version else ""
+        chain = " -> ".join(found.chain)
+        if found.layer is None:
+            how = f"which is installed only because of {chain}"
+        elif chain:
+            how = f"which layer {found.layer} installs only because of {chain}"
+        else:
+            how = f"which layer {found.layer} bundles only as a dependency of what it is for"
         yield rule.finding(
             facts,
             ref.location,
-            f"'{ref.module}' comes from {dist.name} {dist.version}, which is installed only "
-            f"because of {chain}; if that requirement drops or changes it, the import breaks",
-            f"Declare {dist.name} in the function's requirements.",
+            f"'{ref.module}' comes from {found.distribution}{version}, {how}; if that "
+            "requirement drops or changes it, the import breaks",
+            f"Declare {found.distribution} in the function's requirements.",
         )
 
 

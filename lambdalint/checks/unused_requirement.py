@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import suppress
-
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as Pep508
-from packaging.utils import canonicalize_name
 
 from lambdalint.checks.base import FunctionFacts, Rule
 from lambdalint.model import Finding, Severity
+from lambdalint.resolve.extras import needed_by_others
 from lambdalint.resolve.mapping import loaded_by_name
 from lambdalint.runtime.model import restored_by
 
@@ -20,7 +16,14 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     layer_code = (ref for layer in facts.modules.layer_contents for ref in layer.imports)
     imported = {ref.module for ref in (*facts.shipped_imports, *layer_code)}  # layer code too
     roots = {m.split(".", 1)[0] for m in imported}
-    needed = _needed_by_others(facts) | loaded_by_name(roots)
+    loaded = loaded_by_name(roots)
+    used = {
+        r.normalized
+        for r in facts.requirements
+        if r.normalized in loaded
+        or any(_used(m, imported, roots) for m in facts.modules.modules_of(r))
+    }
+    needed = needed_by_others(facts.resolution, facts.requirements, used, imported) | loaded
     for requirement in facts.requirements:
         if not requirement.direct or requirement.constraint:
             continue  # pinned for another requirement (pip-tools "# via") or only a constraint
@@ -52,23 +55,6 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             f"Remove {requirement.name} from the requirements, or ignore this finding if it is "
             "loaded by name (a plugin, a database driver).",
         )
-
-
-def _needed_by_others(facts: FunctionFacts) -> set[str]:
-    """Declared distributions that the resolved graph says another declared one requires."""
-    resolution = facts.resolution
-    if resolution is None:
-        return set()
-    declared = {r.normalized for r in facts.requirements}
-    needed = {name for name in declared if resolution.ancestors(name) & declared}
-    for dist in resolution.dists:  # ``pydantic`` + ``email-validator`` is pydantic[email]
-        for line in dist.wheel.requires_dist if dist.wheel and dist.normalized in declared else ():
-            with suppress(InvalidRequirement):
-                wanted = Pep508(line)
-                name = canonicalize_name(wanted.name)
-                if wanted.marker and "extra" in str(wanted.marker) and name in declared:
-                    needed.add(name)
-    return needed
 
 
 def _used(module: str, imported: set[str], roots: set[str]) -> bool:

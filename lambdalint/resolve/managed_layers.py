@@ -24,6 +24,7 @@ class ManagedLayer:
     arm_suffix: str
     pythons: tuple[str, ...]
     distributions: frozenset[str]
+    named: frozenset[str]  # installed by name; the rest only arrive as their dependencies
     headline: frozenset[str]
     zipped_mib: int | None
     unzipped_mib: int | None
@@ -55,6 +56,7 @@ def managed_layers() -> tuple[ManagedLayer, ...]:
             arm_suffix=raw["arm_suffix"],
             pythons=tuple(raw["pythons"]),
             distributions=frozenset(canonicalize_name(d) for d in raw["distributions"]),
+            named=frozenset(canonicalize_name(d) for d in raw["named"]),
             headline=frozenset(canonicalize_name(d) for d in raw["headline"]),
             zipped_mib=raw["zipped_mib"],
             unzipped_mib=raw["unzipped_mib"],

@@ -9,6 +9,7 @@ import names that differ from their distribution names.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -17,8 +18,9 @@ from typing import Any
 
 from packaging.utils import NormalizedName, canonicalize_name
 
-from lambdalint.model import Requirement, VendoredDist
+from lambdalint.model import Layer, Requirement, VendoredDist
 from lambdalint.read.layers import LayerContents
+from lambdalint.resolve.managed_layers import ManagedLayer, layer_for_arn
 from lambdalint.resolve.resolution import Resolution, ResolvedDist
 from lambdalint.runtime.model import Runtime, restored_by
 
@@ -40,6 +42,21 @@ class Provider:
     distribution: str
     version: str | None
     evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transitive:
+    """A module that arrives only as a dependency: its distribution and who brings it.
+
+    ``chain`` runs from a declared requirement down to the distribution (empty when only the
+    layer's contents are known); ``layer`` names the layer that installs it, None for the
+    function's own package.
+    """
+
+    distribution: str
+    version: str | None
+    chain: tuple[str, ...]
+    layer: str | None = None
 
 
 def _data(name: str) -> dict[str, Any]:
@@ -109,6 +126,12 @@ def guessed_modules(distribution: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def published_contents(arn: str, layer: ManagedLayer) -> LayerContents:
+    """What a layer AWS publishes provides directly: the distributions its build names."""
+    modules = frozenset(m for dist in layer.named for m in guessed_modules(dist))
+    return LayerContents(Layer(key=arn, name=layer.name, content_dir=None), modules, (), (), ())
+
+
 class ModuleMap:
     """Module -> provider for one function, and distribution -> modules for its requirements."""
 
@@ -119,12 +142,15 @@ class ModuleMap:
         requirements: tuple[Requirement, ...],
         layers: tuple[LayerContents, ...] = (),
         resolution: Resolution | None = None,
+        *,
+        layer_resolutions: Mapping[str, Resolution] | None = None,
     ) -> None:
         self._runtime = runtime
         self._vendored = vendored
         self._requirements = _by_name(requirements)
         self._layers = [(layer, _by_name(layer.requirements)) for layer in layers]
         self._resolution = resolution
+        self._layer_resolutions = dict(layer_resolutions or {})
 
     @property
     def layer_contents(self) -> tuple[LayerContents, ...]:
@@ -141,7 +167,8 @@ class ModuleMap:
             name = layer.layer.name
             if root in layer.modules:
                 return Provider(ProvidedBy.LAYER, name, None, f"layer {name} (python/ folder)")
-            requirement = self._match(module, requirements)
+            resolved = self._layer_resolutions.get(layer.layer.key)
+            requirement = self._match(module, requirements, resolved)
             if requirement is not None:
                 return Provider(
                     ProvidedBy.LAYER, name, None, f"layer {name} installs {requirement.name}"
@@ -162,27 +189,35 @@ class ModuleMap:
 
     def requirement_for(self, module: str) -> Requirement | None:
         """The declared requirement that provides ``module``, by name or by the fallback table."""
-        return self._match(module, self._requirements)
+        return self._match(module, self._requirements, self._resolution)
 
-    def transitive(self, module: str) -> ResolvedDist | None:
-        """The resolved dependency (not a direct requirement) whose wheel provides ``module``."""
-        if self._resolution is None:
-            return None
-        dist = self._resolution.by_module.get(module.split(".", 1)[0])
-        if dist is None:  # a namespace package: match ``google.auth`` to google-auth by name
-            dist = next(
-                (
-                    d
-                    for n in _name_candidates(module)
-                    if "-" in n and (d := self._resolution.dist(n)) is not None
-                ),
-                None,
-            )
-        return dist if dist is not None and not dist.direct else None
+    def transitive(self, module: str) -> Transitive | None:
+        """The dependency (not a declared requirement) that provides ``module``, and via what.
 
-    def _match(self, module: str, requirements: dict[str, Requirement]) -> Requirement | None:
-        if self._resolution is not None and requirements is self._requirements:
-            resolved = self._resolution.by_module.get(module.split(".", 1)[0])
+        The function's own resolution first, then each layer's: a layer's resolved
+        requirements, or the distributions a published layer bundles only as dependencies.
+        """
+        dist = _indirect(self._resolution, module)
+        if dist is not None and self._resolution is not None:
+            return Transitive(dist.name, dist.version, tuple(self._resolution.chain(dist)))
+        root = module.split(".", 1)[0]
+        for layer, _requirements in self._layers:
+            resolution = self._layer_resolutions.get(layer.layer.key)
+            dist = _indirect(resolution, module)
+            if dist is not None and resolution is not None:
+                chain = tuple(resolution.chain(dist))
+                return Transitive(dist.name, dist.version, chain, layer.layer.name)
+            published = layer_for_arn(layer.layer.key)
+            for bundled in sorted(published.distributions - published.named) if published else ():
+                if root in guessed_modules(bundled):
+                    return Transitive(bundled, None, (), layer.layer.name)
+        return None
+
+    def _match(
+        self, module: str, requirements: dict[str, Requirement], resolution: Resolution | None
+    ) -> Requirement | None:
+        if resolution is not None:
+            resolved = resolution.by_module.get(module.split(".", 1)[0])
             if resolved is not None and resolved.normalized in requirements:
                 return requirements[resolved.normalized]  # exact: the wheel's own file list
         for name in _name_candidates(module):
@@ -220,6 +255,25 @@ class ModuleMap:
             if shipped.normalized == requirement.normalized:
                 return shipped.modules
         return restored_by(requirement.name) or guessed_modules(requirement.name)
+
+
+def _indirect(resolution: Resolution | None, module: str) -> ResolvedDist | None:
+    """The resolved distribution providing ``module`` when it is not a direct requirement."""
+    if resolution is None:
+        return None
+    root = module.split(".", 1)[0]
+    dist = resolution.by_module.get(root)
+    if dist is None:  # a namespace package: ``google.auth`` is google-auth, by name; the bare
+        dist = next(  # root only from the distribution that ships it (stactools.core: stactools)
+            (
+                d
+                for n in _name_candidates(module)
+                if (d := resolution.dist(n)) is not None
+                and ("-" in n or (d.wheel is not None and root in d.wheel.modules))
+            ),
+            None,
+        )
+    return dist if dist is not None and not dist.direct else None
 
 
 def candidates_for(module: str) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ import tarfile
 import urllib.parse
 import zipfile
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from email.parser import HeaderParser
 from functools import lru_cache, partial
@@ -24,6 +25,7 @@ from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from typing import Any
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidSdistFilename, canonicalize_name, parse_sdist_filename
 from packaging.version import InvalidVersion, Version
 
@@ -85,7 +87,7 @@ class SdistFacts:
 
 
 def sdist_facts(name: str, version: str | None, index: IndexConfig, cache: Cache) -> SdistFacts:
-    """Facts of ``name``'s sdist at ``version`` (the newest when None), cached by name+version."""
+    """Facts of ``name``'s sdist at ``version`` (or the newest in a range, or of all when None)."""
     key = Cache.key_for(canonicalize_name(name), version or "", index.fingerprint())
     entry = cache.get_json(NAMESPACE, key)
     if entry is not None:
@@ -104,7 +106,7 @@ def sdist_facts(name: str, version: str | None, index: IndexConfig, cache: Cache
 def find_sdist(name: str, version: str | None, index: IndexConfig) -> tuple[str, str]:
     """URL and file name of the sdist for that release, from the first index page listing it."""
     project = canonicalize_name(name)
-    wanted = Version(version) if version and _is_version(version) else None
+    wanted = _wanted(version)
     for base in index_urls(index):
         page = f"{base.rstrip('/')}/{project}/"
         try:
@@ -118,7 +120,7 @@ def find_sdist(name: str, version: str | None, index: IndexConfig) -> tuple[str,
                 found, release = parse_sdist_filename(filename)
             except InvalidSdistFilename:
                 continue
-            if found != project or (wanted is not None and release != wanted):
+            if found != project or (wanted is not None and release not in wanted):
                 continue
             if best is None or release > best[0]:
                 best = (release, urllib.parse.urljoin(page, href), filename)
@@ -255,12 +257,16 @@ def _requires(texts: dict[str, str]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _is_version(text: str) -> bool:
+def _wanted(version: str | None) -> SpecifierSet | None:
+    """The releases that may be read: one version, a range uv named (``>=1.4,<1.5``), or any."""
+    if not version:
+        return None
+    with suppress(InvalidSpecifier):
+        return SpecifierSet(version, prereleases=True)
     try:
-        Version(text)
-    except InvalidVersion:
-        return False
-    return True
+        return SpecifierSet(f"=={Version(version)}", prereleases=True)
+    except (InvalidVersion, InvalidSpecifier):
+        return None
 
 
 class _Anchors(HTMLParser):

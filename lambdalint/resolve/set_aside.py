@@ -21,13 +21,14 @@ from lambdalint.resolve.uv import Lock, ResolutionError, compile_lock
 SET_ASIDE_ROUNDS = 5  # resolutions tried, setting wheel-less packages aside between them
 _NO_WHEEL = (
     re.compile(r"([\w.-]+)==(\S+?),? has no (?:usable wheels|wheels with a matching)"),
+    re.compile(r"([\w.-]+)((?:[<>!~]=?|==)[\w.*+!-]+(?:,(?:[<>!~]=?|==)[\w.*+!-]+)*) has no usa"),
     re.compile(r"all versions of ([\w.-]+)()(?: \S+)? have no (?:usable wheels|wheels with a)"),
     re.compile(r"Wheels are required for `([\w.-]+)`()"),
 )
 
 
 def wheelless(message: str) -> dict[str, str | None]:
-    """Packages uv rejected only for lacking a usable wheel: name -> version when uv named one."""
+    """Packages uv rejected only for lacking a usable wheel: name -> version (or range) uv named."""
     found: dict[str, str | None] = {}
     for pattern in _NO_WHEEL:
         for match in pattern.finditer(message):

@@ -1,0 +1,96 @@
+"""Declared distributions that another declared one needs: as a dependency, or as a used extra.
+
+An extra is optional by definition: ``fastjsonschema`` is only needed for Powertools' validation
+utility, so being an extra of a used package is not enough to call it used. Which part of a
+package loads which extra comes from shipped data (read from the packages' own wheels); an
+extra lambdalint has no data for stays needed whenever its package is used.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import suppress
+from functools import lru_cache
+from importlib import resources
+
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement as Pep508
+from packaging.utils import canonicalize_name
+
+from lambdalint.model import Requirement
+from lambdalint.resolve.resolution import Resolution
+
+_EXTRA = re.compile(r"""extra\s*==\s*["']([^"']+)["']""")
+
+
+@lru_cache(maxsize=1)
+def feature_modules() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Package -> extra distribution -> the package modules that load it (shipped data)."""
+    text = resources.files("lambdalint.resolve").joinpath("data/extra_features.json")
+    packages = json.loads(text.read_text("utf-8"))["packages"]
+    return {
+        canonicalize_name(package): {
+            canonicalize_name(dist): tuple(feature["modules"])
+            for dist, feature in entry["extras"].items()
+        }
+        for package, entry in packages.items()
+    }
+
+
+def needed_by_others(
+    resolution: Resolution | None,
+    requirements: tuple[Requirement, ...],
+    used: set[str],
+    imported: set[str],
+) -> set[str]:
+    """Declared distributions another declared one requires, or a used one needs as an extra.
+
+    ``used`` are the declared distributions the code uses (normalized), ``imported`` the
+    dotted modules it imports. An extra counts when its package is used and either asks for
+    it (``pkg[extra]``), has no data about it, or the code imports a module that loads it.
+    """
+    if resolution is None:
+        return set()
+    declared = {r.normalized: r for r in requirements}
+    needed = {name for name in declared if resolution.ancestors(name) & declared.keys()}
+    edges = _extra_edges(resolution, declared)
+    in_use = set(used) | needed
+    changed = True
+    while changed:  # an extra in use makes its own extras count too
+        changed = False
+        for (parent, child), extras in edges.items():
+            if child in needed or parent not in in_use:
+                continue
+            asked = {canonicalize_name(e) for e in declared[parent].extras} & extras
+            if asked or _feature_used(parent, child, imported):
+                needed.add(child)
+                in_use.add(child)
+                changed = True
+    return needed
+
+
+def _extra_edges(
+    resolution: Resolution, declared: dict[str, Requirement]
+) -> dict[tuple[str, str], set[str]]:
+    """(declared parent, declared child) -> the parent's extras that require the child."""
+    edges: dict[tuple[str, str], set[str]] = {}
+    for dist in resolution.dists:
+        if dist.wheel is None or dist.normalized not in declared:
+            continue
+        for line in dist.wheel.requires_dist:
+            with suppress(InvalidRequirement):
+                wanted = Pep508(line)
+                child = canonicalize_name(wanted.name)
+                extras = {canonicalize_name(e) for e in _EXTRA.findall(str(wanted.marker or ""))}
+                if extras and child in declared and child != dist.normalized:
+                    edges.setdefault((dist.normalized, child), set()).update(extras)
+    return edges
+
+
+def _feature_used(parent: str, child: str, imported: set[str]) -> bool:
+    """Whether the code imports a part of ``parent`` that loads ``child`` (no data: yes)."""
+    modules = feature_modules().get(parent, {}).get(child)
+    if modules is None:
+        return True
+    return any(i == m or i.startswith(m + ".") for i in imported for m in modules)
