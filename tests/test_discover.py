@@ -27,7 +27,11 @@ def found(root: Path, **kwargs) -> list[str]:
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"a/handler.py": "", "b/requirements.txt": ""}, ["a", "b"]),
+        ({"a/handler.py": "", "b/requirements.txt": "", "b/util.py": ""}, ["a", "b"]),
+        ({"requirements.txt": "pytest\n", "fn/a/index.py": "", "fn/b/index.py": ""}, ["a", "b"]),
+        ({"layer/requirements.txt": "requests\n", "b/setup.py": "", "b/requirements.in": ""}, []),
+        ({"infra/app.py": "import aws_cdk as cdk\n", "cdk/requirements.txt": ""}, []),
+        ({"stack/requirements.txt": "", "stack/main.py": "from aws_cdk import Stack\n"}, []),
         ({"a/handler.py": "", "a/sub/handler.py": ""}, ["a"]),
         ({"a/tests/handler.py": "", "a/util.py": ""}, []),
         ({"node_modules/x/index.py": "", ".venv/lib/app.py": ""}, []),
@@ -37,8 +41,51 @@ def found(root: Path, **kwargs) -> list[str]:
     ],
 )
 def test_convention_finds_top_most_function_folders(tmp_path, files, expected):
-    """A handler or requirements file marks a function folder; tooling folders never do."""
+    """A handler file, or requirements next to code, marks a function; tooling never does."""
     assert found(make(tmp_path, files)) == expected
+
+
+SAM = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"template.yaml": SAM + "      CodeUri: src/\n", "src/app.py": "", "old/app.py": ""},
+            ["Fn"],
+        ),
+        (
+            {"fn/Dockerfile": "FROM public.ecr.aws/lambda/python:3.12\n", "zip/app.py": ""},
+            ["fn", "zip"],
+        ),
+        ({"lambdalint.toml": "[[functions]]\npath = 'a'\n", "a/app.py": "", "b/app.py": ""}, ["a"]),
+        (
+            {
+                "infra/template.yaml": SAM + "      CodeUri: ../fn/\n",
+                "fn/app.py": "",
+                "x/app.py": "",
+            },
+            ["Fn"],
+        ),
+        (
+            {
+                "svc/template.yaml": SAM + "      CodeUri: src/\n",
+                "svc/src/app.py": "",
+                "x/app.py": "",
+            },
+            ["Fn", "x"],
+        ),
+    ],
+)
+def test_convention_only_outside_projects_that_declare_functions(tmp_path, files, expected):
+    """Where IaC or config declares functions (its folder and their code) only they count.
+
+    A Dockerfile alone leaves convention discovery on; a folder beside the project stays found.
+    """
+    root = make(tmp_path, files)
+    declared = load_config(root).functions
+    assert found(root, declared=declared) == expected
 
 
 def test_gitignored_folders_are_skipped(tmp_path):

@@ -1,8 +1,12 @@
 """Pipeline stage: discover. Every Lambda Python function in the scanned paths, as deployed.
 
-One walk of the tree (honouring ``.gitignore``) feeds every IaC source; build scripts outside
-the IaC then say which layer and function folders they fill with ``pip install -t``; folders
-that no IaC deploys fall back to convention; functions declared in the config win over all.
+One walk of the tree (honouring ``.gitignore``, except for files git tracks) feeds every IaC
+source; build scripts outside the IaC then say which layer and function folders they fill with
+``pip install -t``; functions declared in the config win over all. Folders that look like
+functions are found by convention, except inside a project whose IaC or config declares
+functions (the folder holding the declaration and the code): there a folder nothing deploys is
+tooling, a sample or a leftover, and the config can declare it. A Dockerfile alone does not say
+what else is deployed.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from lambdalint.diagnostics import relative
 from lambdalint.discover import build_scripts
 from lambdalint.discover.base import Discovery
 from lambdalint.discover.convention import function_folders
+from lambdalint.discover.gitindex import tracked_files
 from lambdalint.model import Function, Location
 
 if TYPE_CHECKING:
@@ -81,12 +86,14 @@ def discover(
     assigned = {
         f.requirements_file for f in (*explicit, *found.functions) if f.requirements_file
     } | {layer.requirements_file for layer in found.layers if layer.requirements_file}
+    projects = {_project(f, root) for f in (*explicit, *found.functions)}
     conventional = tuple(
         Function(name=folder.name or relative(folder, root), code_dir=folder)
         for folder in function_folders(
             [f for f in files if f not in assigned], [p.resolve() for p in paths], claimed
         )
-        if not _excluded(folder, root, exclude)
+        if not any(folder.is_relative_to(p) for p in projects if p is not None)
+        and not _excluded(folder, root, exclude)
     )
     return Discovery(
         functions=explicit + found.functions + conventional,
@@ -121,11 +128,16 @@ def walk(paths: Sequence[Path], root: Path) -> Iterator[Path]:
 
 
 class _IgnoreRules:
-    """``.gitignore`` files from the repository root down to the folder being walked."""
+    """``.gitignore`` files from the repository root down to the folder being walked.
+
+    Git never ignores a tracked file, so a matched path that the index lists (or a folder
+    holding one) is still walked; the index is only read once something matches.
+    """
 
     def __init__(self, root: Path) -> None:
         self._root = root.resolve()
         self._specs: dict[Path, GitIgnoreSpec] = {}
+        self._tracked: tuple[frozenset[str], frozenset[str]] | None = None
 
     def enter(self, folder: Path) -> None:
         gitignore = folder / ".gitignore"
@@ -145,8 +157,37 @@ class _IgnoreRules:
                 continue
             rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
             if spec.match_file(rel):
-                return True
+                return not self._is_tracked(path, is_dir=is_dir)
         return False
+
+    def _is_tracked(self, path: Path, *, is_dir: bool) -> bool:
+        if self._tracked is None:
+            files = tracked_files(self._root)
+            folders = frozenset(p for f in files for p in _parents(f))
+            self._tracked = (files, folders)
+        if not path.is_relative_to(self._root):
+            return False
+        files, folders = self._tracked
+        return path.relative_to(self._root).as_posix() in (folders if is_dir else files)
+
+
+def _parents(posix: str) -> Iterator[str]:
+    """``a/b/c`` -> ``a/b``, ``a``."""
+    while "/" in posix:
+        posix = posix.rpartition("/")[0]
+        yield posix
+
+
+def _project(function: Function, root: Path) -> Path | None:
+    """The folder holding both the IaC (or config) that declares ``function`` and its code.
+
+    Within it the declarations say what is deployed; a Dockerfile alone does not.
+    """
+    if function.discovered_by == "dockerfile" or function.source is None:
+        return None
+    declared_in = (root / function.source.file).parent.resolve()
+    common = Path(os.path.commonpath([declared_in, function.code_dir.resolve()]))
+    return common if common.is_relative_to(root.resolve()) else None
 
 
 def _load(name: str) -> _Source:

@@ -1,11 +1,14 @@
-"""Functions found by convention: a folder with a handler file or a requirements file.
+"""Functions found by convention: a folder with a handler file, or Python code and requirements.
 
-Used for folders that no infrastructure-as-code deploys. The packaging path is then
-unknown, so ``installs_requirements`` stays None and rules hedge accordingly.
+Used only when neither IaC nor the config declares any function (see ``discover``). The
+packaging path is then unknown, so ``installs_requirements`` stays None and rules hedge
+accordingly. A requirements file alone marks nothing: a folder without Python code (a
+layer's or a tool's requirements, a repository root of dev dependencies) has no handler.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -20,7 +23,11 @@ HANDLER_FILES = (
     "function.py",
 )
 REQUIREMENT_FILES = ("requirements.txt", "requirements.in")
-_MARKERS = frozenset((*HANDLER_FILES, *REQUIREMENT_FILES))
+# Python files that configure tools, not code a handler could live in.
+TOOLING_FILES = frozenset({"setup.py", "conftest.py", "noxfile.py", "fabfile.py", "dodo.py"})
+# A CDK app's own code (``cdk.json`` may be named otherwise): never function code.
+_CDK_IMPORT = re.compile(rb"^\s*(?:from|import)\s+aws_cdk\b", re.MULTILINE)
+_HEAD_BYTES = 64 * 1024
 # Folders that hold copies, tests or tooling rather than a deployable function.
 SKIP_DIRS = frozenset(
     {
@@ -42,17 +49,23 @@ SKIP_DIRS = frozenset(
 def function_folders(
     files: Iterable[Path], bases: Sequence[Path], claimed: frozenset[Path]
 ) -> list[Path]:
-    """Top-most folders holding a handler or requirements file, outside IaC-deployed folders.
+    """Top-most folders holding a handler file, or requirements next to Python code.
 
     A folder below another function folder belongs to that function; a folder that IaC
     already deploys (or lies inside one) is not reported again. Test, build and tooling
-    folders below the scanned ``bases`` are skipped, and so is a CDK app (``cdk.json``).
+    folders below the scanned ``bases`` are skipped, and so is a CDK app (``cdk.json``, or
+    Python code importing ``aws_cdk``).
     """
+    files = list(files)
+    code: dict[Path, list[Path]] = {}
+    for f in files:
+        if f.suffix == ".py" and f.name not in TOOLING_FILES:
+            code.setdefault(f.parent, []).append(f)
     candidates = sorted(
         {
             f.parent
             for f in files
-            if f.name in _MARKERS
+            if (f.name in HANDLER_FILES or (f.name in REQUIREMENT_FILES and f.parent in code))
             and not _skipped(f.parent, bases)
             and not (f.parent / "cdk.json").exists()
         }
@@ -61,10 +74,22 @@ def function_folders(
     for folder in candidates:
         if any(folder == c or folder.is_relative_to(c) for c in claimed):
             continue
-        if any(folder.is_relative_to(c) for c in chosen):
+        if any(folder.is_relative_to(c) for c in chosen) or _cdk_app(code.get(folder, ())):
             continue
         chosen.append(folder)
     return chosen
+
+
+def _cdk_app(sources: Iterable[Path]) -> bool:
+    """Whether a Python file of the folder imports ``aws_cdk`` (read as text, head only)."""
+    for source in sources:
+        try:
+            with source.open("rb") as handle:
+                if _CDK_IMPORT.search(handle.read(_HEAD_BYTES)):
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 def _skipped(folder: Path, bases: Sequence[Path]) -> bool:

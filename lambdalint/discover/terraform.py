@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from lambdalint.diagnostics import locate
-from lambdalint.discover.base import Discovery, shown_path
+from lambdalint.discover.base import Artifact, Discovery, inside, shown_path
 from lambdalint.discover.terraform_code import COMMUNITY, Code, CodeLocator
 from lambdalint.discover.terraform_eval import Scope, Unresolved, shown
 from lambdalint.discover.terraform_hcl import Block, Module, load_module
@@ -45,7 +45,13 @@ def discover(files: Sequence[Path], root: Path) -> Discovery:
                 reader.read(block)
             except Exception as error:  # noqa: BLE001 - one odd block must not stop the scan
                 reader.warn(block, f"could not be read ({type(error).__name__}: {error})", None)
-        found += Discovery(tuple(reader.functions), tuple(reader.layers), (), reader.claimed)
+        kept = tuple(layer for layer in reader.layers if layer.key not in reader.pending)
+        waiting = tuple(
+            Artifact(reader.pending[layer.key][0].name, *reader.pending[layer.key], layer=layer)
+            for layer in reader.layers
+            if layer.key in reader.pending
+        )
+        found += Discovery(tuple(reader.functions), kept, (), reader.claimed, waiting)
     findings = dict.fromkeys(f for reader in readers for f in reader.findings)  # once per block
     return found + Discovery(findings=tuple(findings))
 
@@ -153,11 +159,21 @@ class _Reader(CodeLocator):
         name = self.str_(block, "layer_name") or block.labels[1]
         if found is not None:
             code = found[1].from_archive(found[0], None)  # a layer whose source is missing: None
+        elif (zip_path := self.path(block, "filename", name)) and _present_zip(zip_path, self.root):
+            self.add_layer(block, block.address, name, None, archive=zip_path)  # read as uploaded
+            return
         else:
-            code = self.prebuilt(block, None, self.path(block, "filename", name), "s3_key")
+            code = self.prebuilt(block, None, zip_path, "s3_key")
         self.add_layer(block, block.address, name, code)
 
-    def add_layer(self, block: Block, key: str, name: str | None, code: Code | None) -> None:
+    def add_layer(
+        self,
+        block: Block,
+        key: str,
+        name: str | None,
+        code: Code | None,
+        archive: Path | None = None,
+    ) -> None:
         if code is not None and code.claims:
             self.claimed |= {code.code_dir}
         self.layers.append(
@@ -168,8 +184,14 @@ class _Reader(CodeLocator):
                 builds_requirements=bool(code and code.installs),
                 source=locate(block.file, self.root, block.line),
                 requirements_file=code.requirements_file if code else None,
+                archive=archive,
             )
         )
+
+
+def _present_zip(path: Path, root: Path) -> bool:
+    """A ``.zip`` that is in the checkout (committed, or built before the scan)."""
+    return path.suffix == ".zip" and path.is_file() and inside(path, root)
 
 
 def _repeat(block: Block) -> Iterator[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lambdalint.diagnostics import parse_error
 from lambdalint.model import Finding, ImportRef, Layer, Requirement, Severity, VendoredDist
@@ -20,6 +21,9 @@ from lambdalint.read.requirements import (
 )
 from lambdalint.read.vendored import scan_vendored
 
+if TYPE_CHECKING:
+    from lambdalint.inspect.layer_zip import LayerZip
+
 
 @dataclass(frozen=True, slots=True)
 class LayerContents:
@@ -27,7 +31,7 @@ class LayerContents:
 
     ``imports`` are what the layer's own code imports (a module the function imports may need
     them at run time); ``uninstalled`` are requirements a layer zipped as is only ships as a
-    file.
+    file; ``archive`` is the read of a layer zip in the checkout, for the artifact rules.
     """
 
     layer: Layer
@@ -37,14 +41,23 @@ class LayerContents:
     findings: tuple[Finding, ...]
     imports: tuple[ImportRef, ...] = ()
     uninstalled: tuple[Requirement, ...] = ()
+    archive: LayerZip | None = None
 
 
 def read_layer(layer: Layer, root: Path, python: tuple[int, int]) -> LayerContents:
     """Read a repository layer for a function on Python ``python``.
 
     A layer a build script fills (``built_by``) may also hold committed code in ``python/``;
-    SAM's ``BuildMethod`` copies the whole folder into ``python/`` before installing.
+    SAM's ``BuildMethod`` copies the whole folder into ``python/`` before installing. A layer
+    zip in the checkout provides what it holds; its distributions are the artifact rules' to
+    judge, so none is listed here.
     """
+    if layer.archive is not None:
+        # Imported here: only repositories with a layer zip pay for it (and it imports rules).
+        from lambdalint.inspect.layer_zip import read_layer_zip  # noqa: PLC0415
+
+        read = read_layer_zip(layer.archive, root, python)
+        return LayerContents(layer, read.modules, (), (), read.problems, archive=read)
     folder = layer.content_dir
     if layer.builds_requirements:
         if layer.requirements_file:
