@@ -390,3 +390,63 @@ def test_cdk_layer_folder_built_by_a_script(tmp_path, script, layers, warnings):
     assert [f.message.split(" and ")[0] for f in found.findings] == warnings
     [function] = found.functions
     assert function.layers == ("Deps",)
+
+
+S3_ZIP_CASES = [
+    (
+        "installs-under-python",
+        "pip install -r requirements.txt -t python\nzip -r fn.zip app.py python/\n",
+        ("fn", True, 2),
+    ),
+    (
+        "installs-at-the-root",
+        "pip install -r requirements.txt -t build\ncd build && zip -r ../fn.zip .\n",
+        ("fn/build", True, None),
+    ),
+    ("code-only", "zip fn *.py\n", ("fn", False, None)),
+    ("another-name", "zip -r other.zip app.py\n", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"), [c[1:] for c in S3_ZIP_CASES], ids=[c[0] for c in S3_ZIP_CASES]
+)
+def test_s3_code_built_by_a_script(tmp_path, script, expected):
+    """An S3Key names the zip a script writes: its folder is the code, its pip says the rest."""
+    template = (
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n"
+        "    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
+        "      Handler: app.handler\n      Code: {S3Bucket: b, S3Key: fn.zip}\n"
+    )
+    files = {"template.yaml": template, "fn/build.sh": script, "fn/app.py": "x = 1\n"}
+    write(tmp_path, {**files, "fn/requirements.txt": "requests\n"})
+    found = discover([tmp_path], tmp_path)
+    s3 = [f for f in found.functions if f.discovered_by == "cloudformation"]
+    if expected is None:
+        assert s3 == []
+        assert [f.rule for f in found.findings] == ["parse-error"]
+        return
+    [function] = s3
+    layout = function.layer_layout.line if function.layer_layout else None
+    folder = function.code_dir.relative_to(tmp_path.resolve()).as_posix()
+    assert (folder, function.installs_requirements, layout) == expected
+
+
+@pytest.mark.parametrize(("written", "built"), [("layer.zip", True), ("other.zip", False)])
+def test_terraform_layer_zip_built_by_a_script(tmp_path, written, built):
+    """A layer ``filename`` a script zips from its pip ``-t .../python`` installs that file."""
+    script = (
+        'OUT=$(mktemp -d)\npip install -r app/requirements.txt -t "$OUT/python"\n'
+        f'cd "$OUT" && zip -r "{tmp_path}/{written}" python\n'
+    )
+    files = {
+        "main.tf": 'resource "aws_lambda_layer_version" "deps" {\n  filename = "layer.zip"\n'
+        '  layer_name = "deps"\n}\n',
+        "build_layer.sh": script,
+        "app/requirements.txt": "requests\n",
+    }
+    write(tmp_path, files)
+    found = discover([tmp_path], tmp_path)
+    [layer] = found.layers
+    assert layer.builds_requirements is built
+    assert [f.rule for f in found.findings] == ([] if built else ["parse-error"])

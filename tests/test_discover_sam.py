@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from lambdalint.discover import sam
+from lambdalint.discover.build_scripts import apply
 from lambdalint.discover.cfn_yaml import TemplateError, load_with_lines
 from lambdalint.model import PackageType, Severity
 
@@ -39,7 +40,7 @@ def scan(tmp_path, text, name="template.yaml", folders=("src",)):
         (tmp_path / folder / "app.py").write_text("def handler(e, c):\n    return 1\n")
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    return sam.discover([path], tmp_path)
+    return apply(sam.discover([path], tmp_path), (), tmp_path)  # no script writes S3 code
 
 
 @pytest.fixture(params=["libyaml", "python"])

@@ -10,6 +10,7 @@ from lambdalint.discover.shell import (
     Export,
     Install,
     Shell,
+    Zip,
     export,
     pip_install,
     pip_packages,
@@ -92,7 +93,34 @@ SCRIPT_CASES = [
     (
         "subshell-cd-does-not-last",
         "(cd build && zip -r ../x.zip .)\npip install -r r.txt -t out\n",
-        [Install(2, (ROOT / "r.txt",), ROOT / "out")],
+        [
+            Zip(1, ROOT / "x.zip", ROOT / "build", (ROOT / "build",)),
+            Install(2, (ROOT / "r.txt",), ROOT / "out"),
+        ],
+    ),
+    (
+        "zip-options-and-implied-suffix",
+        "zip -r -q -9 dist/fn app.py python/ -x '*.pyc' tests\n",
+        [Zip(1, ROOT / "dist/fn.zip", ROOT, (ROOT / "app.py", ROOT / "python"))],
+    ),
+    (
+        "sh-c-inside-docker-run",
+        (
+            'docker run -v "$PWD":/var/task img /bin/sh -c "cd src && pip install -r r.txt -t py"\n'
+            "pip install -r r.txt -t out\n"
+        ),
+        [
+            Install(1, (ROOT / "src/r.txt",), ROOT / "src/py"),
+            Install(2, (ROOT / "r.txt",), ROOT / "out"),
+        ],
+    ),
+    (
+        "script-dir-quietly",
+        (
+            'D="$( cd "$( dirname "${BASH_SOURCE[0]}" )" &> /dev/null && pwd )"\n'
+            'zip -r "$D/layer.zip" python\n'
+        ),
+        [Zip(2, ROOT / "scripts/layer.zip", ROOT, (ROOT / "python",))],
     ),
     (
         "variables",

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from lambdalint.discover import terraform
+from lambdalint.discover.build_scripts import apply
 from lambdalint.discover.terraform_eval import Scope, Unresolved
 from lambdalint.model import PackageType, Severity
 
@@ -27,7 +28,8 @@ def scan(tmp_path, tf, extra=None):
     for name, text in {"main.tf": tf, **(extra or {})}.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    return terraform.discover(sorted(tmp_path.rglob("*.tf")), tmp_path)
+    found = terraform.discover(sorted(tmp_path.rglob("*.tf")), tmp_path)
+    return apply(found, (), tmp_path)  # no build script writes a zip the IaC names
 
 
 def function_tf(body, name="fn"):

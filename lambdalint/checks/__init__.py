@@ -4,6 +4,7 @@ from lambdalint.checks import (
     deprecated_runtime,
     handler_not_found,
     layer_limit,
+    misplaced_layer_layout,
     missing_dependency,
     no_compatible_wheel,
     parse_error,
@@ -32,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     layer_limit.RULE,
     no_compatible_wheel.RULE,
     size_limit.RULE,
+    misplaced_layer_layout.RULE,
     parse_error.RULE,
 )
 

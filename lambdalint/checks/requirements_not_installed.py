@@ -18,6 +18,14 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     declared = [r for r in facts.installed_requirements if r.direct]
     if function.installs_requirements is not False or not declared or facts.built_elsewhere:
         return  # the file most likely lists what the repository's layer, built elsewhere, holds
+    built = {
+        r.location.file
+        for contents in facts.modules.layer_contents
+        if contents.layer.builds_requirements
+        for r in contents.requirements
+    }
+    if all(r.location.file in built for r in declared):
+        return  # the file is what an attached layer's build installs
     where = function.packaging_source or facts.anchor
     files = ", ".join(dict.fromkeys(r.location.file for r in declared))
     lacking: list[str] = []

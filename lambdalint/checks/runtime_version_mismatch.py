@@ -14,8 +14,16 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     if facts.function.installs_requirements is True:
         return
     runtime = facts.runtime
+    layered = {  # a repository layer's own copy shadows the runtime's
+        name
+        for contents in facts.modules.layer_contents
+        for name in (
+            *(r.normalized for r in contents.requirements if contents.layer.builds_requirements),
+            *(d.normalized for d in contents.dists),
+        )
+    }
     for requirement in facts.installed_requirements:
-        if not requirement.specifier:
+        if not requirement.specifier or requirement.normalized in layered:
             continue
         shipped = facts.shipped(requirement.normalized)
         seen = facts.observed(shipped) if shipped else None

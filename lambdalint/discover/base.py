@@ -15,17 +15,36 @@ from lambdalint.model import Finding, Function, Layer
 
 
 @dataclass(frozen=True, slots=True)
+class Artifact:
+    """A zip the IaC deploys that no IaC builds: an S3 key, or a local file built elsewhere.
+
+    A build script that writes a zip of that ``name`` (at ``path``, when the IaC gives a local
+    file) says what is in it (``script_zips.py``); without one, ``unresolved`` is reported and
+    the function is dropped (the layer is kept with unknown contents). The ``function`` (its
+    ``code_dir`` a placeholder) or ``layer`` is the record the IaC describes.
+    """
+
+    name: str
+    path: Path | None
+    unresolved: Finding
+    function: Function | None = None
+    layer: Layer | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Discovery:
     """Functions and layers found by one source, and what it could not read or resolve.
 
     ``claimed`` lists folders the IaC deploys, so convention discovery does not report them
     a second time (for example a SAM ``CodeUri`` folder that also looks like a function).
+    ``artifacts`` wait for the build scripts that write them.
     """
 
     functions: tuple[Function, ...] = ()
     layers: tuple[Layer, ...] = ()
     findings: tuple[Finding, ...] = ()
     claimed: frozenset[Path] = field(default_factory=frozenset)
+    artifacts: tuple[Artifact, ...] = ()
 
     def __add__(self, other: Discovery) -> Discovery:
         return Discovery(
@@ -33,6 +52,7 @@ class Discovery:
             self.layers + other.layers,
             self.findings + other.findings,
             self.claimed | other.claimed,
+            self.artifacts + other.artifacts,
         )
 
 

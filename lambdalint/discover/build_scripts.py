@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lambdalint.diagnostics import locate, parse_error
-from lambdalint.discover import script_readers
+from lambdalint.discover import script_readers, script_zips
 from lambdalint.discover.base import (
     Discovery,
     TooLargeError,
@@ -26,10 +26,11 @@ from lambdalint.discover.base import (
     shown_path,
 )
 from lambdalint.discover.manifests import REQUIREMENTS
-from lambdalint.discover.shell import Export, Install
+from lambdalint.discover.script_zips import ScriptZip
+from lambdalint.discover.shell import Export, Install, Zip
 from lambdalint.model import Finding, Function, Layer, Location, PackageType, Severity
 
-_WORDS = ("pip", "poetry", "uv ", "pdm")  # a script without any of these is not read further
+_WORDS = ("pip", "poetry", "uv ", "pdm", "zip")  # a script without any of these is not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +70,14 @@ def wants(path: Path) -> bool:
     return script_readers.wants(path)
 
 
-def read_scripts(files: Sequence[Path], root: Path) -> tuple[ScriptInstall | ScriptExport, ...]:
-    """Every ``pip install -r ... -t ...`` in ``files`` (file, line order), then the exports."""
+Step = ScriptInstall | ScriptExport | ScriptZip
+
+
+def read_scripts(files: Sequence[Path], root: Path) -> tuple[Step, ...]:
+    """Every ``pip install -r ... -t ...`` in ``files`` (file, line order), exports, zips."""
     found: dict[tuple[Path, Path], ScriptInstall] = {}
     written: dict[Path, ScriptExport] = {}
+    zips: dict[ScriptZip, None] = {}
     for path in files:
         try:
             text = read_capped(path, errors="replace")
@@ -83,39 +88,50 @@ def read_scripts(files: Sequence[Path], root: Path) -> tuple[ScriptInstall | Scr
         for step in _installs(path, text, root):
             if isinstance(step, ScriptExport):
                 written.setdefault(step.output, step)
+            elif isinstance(step, ScriptZip):
+                zips[step] = None
             else:
                 found.setdefault((step.requirements, step.target), step)
-    return (*found.values(), *written.values())
+    return (*found.values(), *written.values(), *zips)
 
 
-def _installs(path: Path, text: str, root: Path) -> Iterator[ScriptInstall | ScriptExport]:
+def _installs(path: Path, text: str, root: Path) -> Iterator[Step]:
     steps = list(script_readers.steps(path, text, root.resolve()))
     exports = {step.output: step for step in steps if isinstance(step, Export)}
     for written in exports.values():
         yield ScriptExport(written.output, written.source, locate(path, root, written.line))
+    installs: list[ScriptInstall] = []
     for step in steps:
+        if isinstance(step, Zip):
+            yield script_zips.script_zip(step, installs, locate(path, root, step.line))
         if not isinstance(step, Install) or step.target is None:
             continue
         for requirements in step.requirements:
             export = None if is_file(requirements) else exports.get(requirements)
             source = requirements if export is None else export.source
-            yield ScriptInstall(
-                requirements=requirements,
-                target=step.target,
-                location=locate(path, root, step.line),
-                source=source if is_file(source) else None,
-                exported=locate(path, root, export.line) if export else None,
+            installs.append(
+                ScriptInstall(
+                    requirements=requirements,
+                    target=step.target,
+                    location=locate(path, root, step.line),
+                    source=source if is_file(source) else None,
+                    exported=locate(path, root, export.line) if export else None,
+                )
             )
+            yield installs[-1]
 
 
-def apply(found: Discovery, steps: Sequence[ScriptInstall | ScriptExport], root: Path) -> Discovery:
+def apply(found: Discovery, steps: Sequence[Step], root: Path) -> Discovery:
     """Layers and functions whose folder a script fills with ``pip install -t`` install it.
 
     A layer folder (or its ``python/``) counts; a function's own folder counts. A layer whose
     folder is missing, or is filled from a file the repository lacks, holds something
     lambdalint cannot see: it is dropped with a warning, so its functions are hedged. A
     requirements file a script exports into a folder is read from what it is exported from.
+    A zip the IaC deploys from elsewhere is read from the script that writes it, if one does.
     """
+    zips = [step for step in steps if isinstance(step, ScriptZip)]
+    found += script_zips.resolve(found.artifacts, zips)
     installs = [step for step in steps if isinstance(step, ScriptInstall)]
     exports = {step.output.resolve(): step for step in steps if isinstance(step, ScriptExport)}
     layers: list[Layer] = []

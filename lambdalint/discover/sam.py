@@ -2,7 +2,7 @@
 
 ``sam build`` installs a function's ``requirements.txt`` (and a layer's, with a ``BuildMethod``)
 and never a Pipfile or a Poetry project; ``aws cloudformation package`` zips a local folder as
-it is. S3 code cannot be read, so such functions are reported as unresolved and skipped.
+it is. S3 code is read from the build script that zips it, if one does (``sam_code.py``).
 ``cdk.out`` belongs to ``cdk.py``.
 """
 
@@ -15,15 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from lambdalint.diagnostics import locate, relative
+from lambdalint.discover import sam_code
 from lambdalint.discover.base import Discovery
 from lambdalint.discover.cfn_yaml import Template, as_int, as_list, mapping, read_template
 from lambdalint.discover.docker import DockerfileFacts, read_dockerfile
 from lambdalint.discover.manifests import sam_build
-from lambdalint.model import Finding, Function, Layer, Location, PackageType
+from lambdalint.discover.sam_code import SAM_LAYER, s3_function, s3_key
+from lambdalint.model import Finding, Function, Location, PackageType
 
 SNIFF_BYTES = 64 * 1024
 SAM_FUNCTION, CFN_FUNCTION = "AWS::Serverless::Function", "AWS::Lambda::Function"
-SAM_LAYER, CFN_LAYER = "AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"
+CFN_LAYER = "AWS::Lambda::LayerVersion"
 _SUFFIXES = (".yaml", ".yml", ".json")
 _SKIP_PARTS = frozenset({"cdk.out", ".aws-sam", "node_modules"})
 _MARKERS = (b"AWSTemplateFormatVersion", b"AWS::Serverless")
@@ -75,7 +77,7 @@ def read_template_resources(path: Path, root: Path) -> Discovery:
         if kind in {SAM_FUNCTION, CFN_FUNCTION}:
             result += _function(tpl, str(logical_id), resource)
         elif kind in {SAM_LAYER, CFN_LAYER}:
-            result += _layer(tpl, str(logical_id), resource)
+            result += sam_code.layer(tpl, str(logical_id), resource)
     return result + Discovery(findings=tuple(tpl.found))
 
 
@@ -111,6 +113,7 @@ class _Code:
     inline: str | None = None
     installs_only: str | None = None
     image: DockerfileFacts | None = None
+    s3_key: str | None = None  # the code is this S3 object, which a build script may write
 
 
 def _function(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Discovery:
@@ -128,7 +131,7 @@ def _function(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Disco
     elif runtime is not None and not runtime.startswith("python"):
         return Discovery()  # not a Python function
     image = props.get("PackageType") == "Image"
-    code = _image_code(res) if image else _zip_code(res)
+    code = _image_code(res) if image else _s3_code(res) or _zip_code(res)
     if code is None:
         return Discovery()
     arches = [tpl.literal(a) for a in as_list(props.get("Architectures"))]
@@ -157,6 +160,8 @@ def _function(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Disco
         named_requirements=code.image.named if code.image else (),
         runtime_source=code.image.location if code.image and not runtime else None,
     )
+    if code.s3_key is not None:
+        return s3_function(function, code.s3_key, code.where)
     claimed = () if code.packaging == "inline" else (code.folder, code.dockerfile_dir)
     return Discovery(functions=(function,), claimed=frozenset(p for p in claimed if p))
 
@@ -179,6 +184,16 @@ def _inline_code(res: _Resource, inline: object) -> _Code:
     )
 
 
+def _s3_code(res: _Resource) -> _Code | None:
+    """Code that is an S3 object of a known name: a build script may write it."""
+    key = "CodeUri" if res.serverless else "Code"
+    s3 = s3_key(res.tpl, res.props.get(key))
+    if s3 is None or "InlineCode" in res.props or "ZipFile" in mapping(res.props.get(key)):
+        return None
+    packaging = "sam S3 zip" if res.serverless or res.tpl.sam else "cloudformation S3 zip"
+    return _Code(res.tpl.folder.resolve(), packaging, None, where=res.where(key), s3_key=s3)
+
+
 def _zip_code(res: _Resource) -> _Code | None:
     tpl, name = res.tpl, res.name
     key = "CodeUri" if res.serverless else "Code"
@@ -189,10 +204,10 @@ def _zip_code(res: _Resource) -> _Code | None:
     notes: tuple[str, ...] = ()
     if code is None and res.serverless:
         code, notes = ".", ("no CodeUri: sam build uses the template's folder",)
-    if not isinstance(code, str) or code.startswith("s3://"):
-        tpl.warn(res.where(key), f"{name}: code is in S3 or not a literal path; not analysed", name)
-        return None
     where = res.where(key)
+    if not isinstance(code, str) or code.startswith("s3://"):
+        tpl.warn(where, f"{name}: code is in S3 or not a literal path; not analysed", name)
+        return None
     folder = tpl.local_dir(code, where, name)
     if folder is None:
         return None
@@ -243,34 +258,6 @@ def _image_code(res: _Resource) -> _Code | None:
         dockerfile.parent.resolve(),
         image=facts,
     )
-
-
-def _layer(tpl: Template, logical_id: str, resource: dict[str, Any]) -> Discovery:
-    serverless = resource["Type"] == SAM_LAYER
-    props = mapping(resource.get("Properties"))
-    key = "ContentUri" if serverless else "Content"
-    name = tpl.literal(props.get("LayerName")) or logical_id
-    content = props.get(key)
-    where = tpl.where(props, key)
-    folder = None
-    if isinstance(content, str) and not content.startswith("s3://"):
-        folder = tpl.local_dir(content, where, name)
-    else:
-        tpl.warn(where, f"layer {name}: content is in S3 or not a literal path; not analysed")
-    build = mapping(resource.get("Metadata")).get("BuildMethod")
-    python_build = isinstance(build, str) and build.startswith("python")
-    requirements = folder / "requirements.txt" if folder else None
-    layer = Layer(
-        key=logical_id,
-        name=name,
-        content_dir=folder,
-        builds_requirements=python_build,
-        source=tpl.where(tpl.resources, logical_id),
-        requirements_file=requirements if requirements and requirements.is_file() else None,
-        copies_content=python_build,  # sam build copies ContentUri into python/, then installs
-        zipped_as_is=build is None,
-    )
-    return Discovery(layers=(layer,), claimed=frozenset({folder}) if folder else frozenset())
 
 
 def layer_refs(tpl: Template, items: list[Any], where: Location, name: str) -> tuple[str, ...]:

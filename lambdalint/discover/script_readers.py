@@ -1,4 +1,4 @@
-"""Build scripts by kind, read as shell words, never run: which installs and exports they hold.
+"""Build scripts by kind, read as shell words, never run: their installs, exports and zips.
 
 Shell scripts (run from their folder or the repository root), Makefile recipe lines, GitHub
 Actions steps (``run``), CodeBuild ``phases.*.commands`` and task runners
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lambdalint.discover import task_runners
 from lambdalint.discover.serverless_yaml import Node, load
-from lambdalint.discover.shell import Export, Install, Shell, logical_lines
+from lambdalint.discover.shell import Shell, Step, logical_lines
 
 MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
 _MAKE_VAR = re.compile(r"([A-Za-z_][\w.-]*)\s*(?::{1,3}|\?|\+|!)?=\s*(.*)")
@@ -32,7 +32,7 @@ def wants(path: Path) -> bool:
     return (workflow and path.suffix in {".yml", ".yaml"}) or bool(BUILDSPEC.fullmatch(name))
 
 
-def steps(path: Path, text: str, root: Path) -> Iterator[Install | Export]:
+def steps(path: Path, text: str, root: Path) -> Iterator[Step]:
     """The installs and exports of one script, by the kind of file it is."""
     here = path.resolve().parent
     if task_runners.wants(path):
@@ -53,7 +53,7 @@ def steps(path: Path, text: str, root: Path) -> Iterator[Install | Export]:
             yield from Shell(start, here=here).run(text)
 
 
-def _makefile(text: str, here: Path) -> Iterator[Install | Export]:
+def _makefile(text: str, here: Path) -> Iterator[Step]:
     """Recipe lines (tab-indented), each in a shell of its own in the Makefile's folder.
 
     ``sam build`` runs a ``BuildMethod: makefile`` Makefile from the CodeUri/ContentUri folder
@@ -74,7 +74,7 @@ def _expand(text: str, variables: dict[str, str]) -> str:
     return _MAKE_REF.sub(lambda m: variables.get(m[1], m[0]), text)
 
 
-def _workflow(document: Node, lines: list[str], root: Path) -> Iterator[Install | Export]:
+def _workflow(document: Node, lines: list[str], root: Path) -> Iterator[Step]:
     """Each step's ``run`` in the repository root (or its ``working-directory``)."""
     top = _run_defaults(document)
     for job in _nodes(document.get("jobs")):
@@ -102,7 +102,7 @@ def _run_defaults(node: Node) -> str | None:
     return folder if isinstance(folder, str) else None
 
 
-def _buildspec(document: Node, lines: list[str], root: Path) -> Iterator[Install | Export]:
+def _buildspec(document: Node, lines: list[str], root: Path) -> Iterator[Step]:
     """``phases.<phase>.commands`` in order, one shell from the source root."""
     env = document.get("env")
     shell = Shell(root, _env(env.get("variables")) if isinstance(env, Node) else {})

@@ -1,8 +1,9 @@
-"""Shell command lines read as words, never run: pip installs, requirement exports, ``cd``.
+"""Shell command lines read as words, never run: pip installs, requirement exports, ``zip``.
 
 One reader for every place a build runs shell: Dockerfile ``RUN``, Terraform ``local-exec`` and
 build scripts (``*.sh``, Makefiles, CI steps). ``Shell`` follows ``cd`` and plain
-``NAME=value`` assignments so relative paths land where the command would put them.
+``NAME=value`` assignments so relative paths land where the command would put them, and reads
+the command string of ``sh -c``/``bash -c`` (also at the end of ``docker run IMAGE``) in place.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from pathlib import Path
 
 _VAR = re.compile(r"\$(?:\{(\w+)(?::?([-+])([^}]*))?\}|(\w+))")
 _DIRNAME = r"\$\(\s*dirname\b[^)]*\)"  # ``$(dirname "$0")``, also inside ``$(cd ... && pwd)``
-_HERE = re.compile(rf"\$\(\s*cd\s+\"?{_DIRNAME}\"?\s*(?:&&|;)\s*pwd\s*\)|{_DIRNAME}")
+_QUIET = r"(?:\s*(?:&|[12])?>>?\s*(?:/dev/null|&[12]))*"  # ``&> /dev/null``, ``>/dev/null 2>&1``
+_HERE = re.compile(rf"\$\(\s*cd\s+\"?{_DIRNAME}\"?{_QUIET}\s*(?:&&|;)\s*pwd\s*\)|{_DIRNAME}")
 _HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*([\"']?)(\w+)\1")
 _ASSIGN = re.compile(r"[A-Za-z_]\w*=")
 _PIP = re.compile(r"pip[\d.]*")
@@ -34,6 +36,9 @@ _ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2")
 _NAMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[\w,.\s-]*\])?\s*([<>=!~;@].*)?")
 _OUTPUT = frozenset({"-o", "--output", "--output-file"})
 _PROJECT = frozenset({"--project", "--directory", "-C", "-p"})
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+_ZIP_VALUED = frozenset({"-b", "-n", "-t", "-tt", "-P", "-Z", "-s", "-O", "--temp-path"})
+_ZIP_PATTERNS = frozenset({"-x", "-i", "--exclude", "--include"})  # patterns to the end
 EXPORTERS = frozenset(
     {"poetry export", "uv export", "pdm export", "pip freeze", "pip compile", "pip-compile"}
 )
@@ -148,6 +153,32 @@ def export(command: list[str]) -> tuple[str, str, str | None] | None:
     return (tool, output, source) if output else None
 
 
+def zip_archive(command: list[str]) -> tuple[str, list[str]] | None:
+    """(the archive, the paths it adds) when ``command`` is ``zip``; ``.zip`` is implied."""
+    words = list(dropwhile(_ASSIGN.match, command))
+    if not words or posixpath.basename(words[0]) != "zip":
+        return None
+    rest, items = iter(words[1:]), list[str]()
+    for word in rest:
+        if word in _ZIP_PATTERNS:
+            break
+        if word in _ZIP_VALUED:
+            next(rest, "")
+        elif not word.startswith("-"):
+            items.append(word)
+    if not items:
+        return None
+    return items[0] if posixpath.splitext(items[0])[1] else f"{items[0]}.zip", items[1:]
+
+
+def _inner(command: list[str]) -> str | None:
+    """The command string of ``sh -c "..."``, alone or after ``docker run IMAGE``."""
+    for index, word in enumerate(command[:-2]):
+        if posixpath.basename(word) in _SHELLS and command[index + 1] == "-c":
+            return command[index + 2]
+    return None
+
+
 def _program(command: list[str], name: str) -> list[str] | None:
     """The words after ``pip`` (``python -m pip``, ``uv pip``, ``pip3.12``), else None."""
     words = list(dropwhile(_ASSIGN.match, command))  # drop leading VAR=value
@@ -178,6 +209,19 @@ class Export:
     source: Path
 
 
+@dataclass(frozen=True, slots=True)
+class Zip:
+    """``zip`` writes ``output`` from ``items`` (absolute; globs as written), run in ``cwd``."""
+
+    line: int
+    output: Path
+    cwd: Path
+    items: tuple[Path, ...]
+
+
+Step = Install | Export | Zip
+
+
 @dataclass
 class Shell:
     """Reads script lines in order, keeping the working folder and the assigned variables."""
@@ -190,8 +234,8 @@ class Shell:
         """``word`` as a path from the current folder (``~`` and absolute paths as written)."""
         return Path(os.path.normpath(self.cwd / word))
 
-    def run(self, text: str, first_line: int = 1) -> Iterator[Install | Export]:
-        """Every pip install and export in ``text``, a script body starting at ``first_line``."""
+    def run(self, text: str, first_line: int = 1) -> Iterator[Step]:
+        """Every pip install, export and zip in ``text``, a script body from ``first_line``."""
         heredoc = ""
         for number, line in logical_lines(text, first_line):
             if heredoc:
@@ -201,8 +245,8 @@ class Shell:
             here = _HERE.sub(lambda _: str(self.here), line) if self.here is not None else line
             yield from self.line(substitute(here, self.env), number)
 
-    def line(self, line: str, number: int) -> Iterator[Install | Export]:
-        """The installs and exports of one logical line; ``cd`` and assignments take effect."""
+    def line(self, line: str, number: int) -> Iterator[Step]:
+        """The steps of one logical line; ``cd`` and assignments take effect."""
         try:
             words = split(line)
         except ValueError:  # an unbalanced quote: the plain words are still worth reading
@@ -222,6 +266,11 @@ class Shell:
             elif (exported := export(command)) is not None:
                 tool, output, source = exported
                 yield Export(number, tool, self.path(output), self._source(tool, source))
+            elif (archive := zip_archive(command)) is not None:
+                items = tuple(self.path(item) for item in archive[1])
+                yield Zip(number, self.path(archive[0]), self.cwd, items)
+            elif (inner := _inner(command)) is not None:  # a shell of its own
+                yield from Shell(self.cwd, dict(self.env), self.here).line(inner, number)
         self.cwd = outer or self.cwd
 
     def _source(self, tool: str, given: str | None) -> Path:

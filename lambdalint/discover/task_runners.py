@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from lambdalint.discover.serverless_yaml import Node, load
-from lambdalint.discover.shell import Export, Install, Shell
+from lambdalint.discover.shell import Shell, Step
 
 TASKFILES = frozenset(
     {"Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml", "Taskfile.dist.yml"}
@@ -29,7 +29,7 @@ def wants(path: Path) -> bool:
     return path.name in TASKFILES or path.name == "pyproject.toml"
 
 
-def steps(path: Path, text: str) -> Iterator[Install | Export]:
+def steps(path: Path, text: str) -> Iterator[Step]:
     """The installs and exports of one task-runner file."""
     here = path.resolve().parent
     if path.name == "pyproject.toml":
@@ -38,7 +38,7 @@ def steps(path: Path, text: str) -> Iterator[Install | Export]:
         yield from _taskfile(text, here)
 
 
-def _pyproject(text: str, here: Path) -> Iterator[Install | Export]:
+def _pyproject(text: str, here: Path) -> Iterator[Step]:
     """Taskipy and poethepoet tasks: a string, or a table with ``cmd`` (poe also ``shell``)."""
     if "[tool.taskipy" not in text and "[tool.poe" not in text:
         return
@@ -60,7 +60,7 @@ def _pyproject(text: str, here: Path) -> Iterator[Install | Export]:
                 yield from Shell(here, here=here).run(command, _line_of(lines, name, command))
 
 
-def _taskfile(text: str, here: Path) -> Iterator[Install | Export]:
+def _taskfile(text: str, here: Path) -> Iterator[Step]:
     """go-task: ``tasks.<name>.cmds`` (strings or ``{cmd: ...}``), or a task given as a list."""
     try:
         document = load(text)

@@ -54,6 +54,7 @@ class CodeLocator:
         self.findings: list[Finding] = []
         self.archives = {b.labels[1]: b for b in module.blocks if b.is_("data", "archive_file")}
         self.elsewhere: dict[Path, tuple[Block, CodeLocator]] = {}  # archives of other instances
+        self.pending: dict[str, tuple[Path, Finding]] = {}  # layer zips a script may write
 
     def outputs(self) -> Iterator[tuple[Path, tuple[Block, CodeLocator]]]:
         """Where each ``archive_file`` of this instance writes its zip (when that is static)."""
@@ -81,9 +82,13 @@ class CodeLocator:
 
     def warn(self, block: Block, message: str, name: str | None, fix: str = _FIX) -> None:
         """Record a warning located at ``block`` (the scan goes on)."""
+        self.findings.append(self.warning(block, message, name, fix))
+
+    def warning(self, block: Block, message: str, name: str | None, fix: str = _FIX) -> Finding:
+        """A warning located at ``block``."""
         where = locate(block.file, self.root, block.line)
         message = f"{block.address}: {message}"
-        self.findings.append(parse_error(where, message, fix, function=name, severity=_WARNING))
+        return parse_error(where, message, fix, function=name, severity=_WARNING)
 
     def unresolved(
         self, block: Block, attr: str, raw: object, error: Unresolved, name: str | None
@@ -214,7 +219,13 @@ class CodeLocator:
                     return Code(folder, "terraform prebuilt zip", notes=(note,))
         what = shown_path(zip_path, self.root) if zip_path else f"s3_key {s3_key or '?'}"
         fix = "Declare the code folder in [tool.lambdalint] so lambdalint can check it."
-        self.warn(block, f"the code location is unknown ({what} is built elsewhere)", name, fix)
+        warning = self.warning(
+            block, f"the code location is unknown ({what} is built elsewhere)", name, fix
+        )
+        if name is None and zip_path is not None:  # a layer: a build script may write its zip
+            self.pending[block.address] = (zip_path, warning)
+        else:
+            self.findings.append(warning)
         return None
 
     def source_path(self, block: Block, name: str) -> Code | None:
