@@ -587,3 +587,119 @@ def test_typescript_non_python_and_commented_constructs_are_ignored(tmp_path):
     """Node.js functions and constructs inside comments are not functions."""
     stack = "// " + ts_fn() + ts_fn(runtime="lambda.Runtime.NODEJS_20_X")
     assert ts_app(tmp_path, stack) == cdk.Discovery()
+
+
+IMAGE_DOCKERFILES = {
+    "Dockerfile": 'ARG FN\nCOPY fns/${FN}/app.py ${LAMBDA_TASK_ROOT}/\nCMD ["app.handler"]\n',
+    "job.Dockerfile": 'ARG FN\nCOPY fns/${FN}/job.py /var/task/app.py\nCMD ["app.handler"]\n',
+}
+
+
+@pytest.mark.parametrize(
+    ("stack", "expected"),
+    [
+        (  # a for loop over a literal list: one build per value
+            """
+            for fn in ["a", "b"]:
+                _lambda.DockerImageFunction(self, 'Img',
+                    code=_lambda.DockerImageCode.from_image_asset('.', build_args={'FN': fn}))
+            """,
+            [("Img[FN=a]", "fns/a", "fns/a/app.py"), ("Img[FN=b]", "fns/b", "fns/b/app.py")],
+        ),
+        (  # a loop over dict literals, and a value the app computes (listed from COPY sources)
+            """
+            for cfg in [{"name": "b"}]:
+                _lambda.DockerImageFunction(self, 'One', code=_lambda.DockerImageCode
+                    .from_image_asset('.', build_args={'FN': cfg["name"]}))
+            _lambda.DockerImageFunction(self, 'All', code=_lambda.DockerImageCode
+                .from_image_asset('.', build_args={'FN': self.node.try_get_context('fn')}))
+            """,
+            [
+                ("One[FN=b]", "fns/b", "fns/b/app.py"),
+                ("All[FN=a]", "fns/a", "fns/a/app.py"),
+                ("All[FN=b]", "fns/b", "fns/b/app.py"),
+            ],
+        ),
+        (  # the Dockerfile name chosen in an if/else; the job image renames job.py to app.py
+            """
+            name = "Dockerfile"
+            if self.node.try_get_context('job'):
+                name = "job.Dockerfile"
+            _lambda.DockerImageFunction(self, 'Img', code=_lambda.DockerImageCode
+                .from_image_asset('.', file=name, build_args={'FN': 'a'}))
+            """,
+            [
+                ("Img[Dockerfile,FN=a]", "fns/a", "fns/a/app.py"),
+                ("Img[job.Dockerfile,FN=a]", "fns/a", "fns/a/job.py"),
+            ],
+        ),
+    ],
+)
+def test_static_image_functions(tmp_path, stack, expected):
+    """DockerImageFunction: one function per build, code read where the handler file comes from."""
+    for rel in ("fns/a/app.py", "fns/a/job.py", "fns/b/app.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("def handler(e, c): ...\n", encoding="utf-8")
+    for name, body in IMAGE_DOCKERFILES.items():
+        (tmp_path / name).write_text("FROM public.ecr.aws/lambda/python:3.11\n" + body)
+    found = app(
+        tmp_path,
+        "class Main(Stack):\n    def __init__(self, scope, id):\n"
+        + textwrap.indent(textwrap.dedent(stack), "        "),
+        folders=(),
+    )
+    root = tmp_path.resolve()
+    got = [
+        (
+            f.name,
+            f.code_dir.relative_to(root).as_posix(),
+            f.handler_file.relative_to(root).as_posix(),
+        )
+        for f in found.functions
+    ]
+    assert sorted(got) == sorted(expected)
+    assert {(f.runtime, f.handler, f.runtime_source.line) for f in found.functions} == {
+        ("python3.11", "app.handler", 1)
+    }
+    assert root in found.claimed
+
+
+def test_image_from_a_registry_is_a_warning(tmp_path):
+    """An image pulled from ECR is not built here: a warning, no function."""
+    found = app(
+        tmp_path,
+        """
+        _lambda.DockerImageFunction(self, 'Img',
+            code=_lambda.DockerImageCode.from_ecr(repository))
+        """,
+    )
+    assert found.functions == ()
+    assert [f.message for f in found.findings] == [
+        "Img: the image is not built from a local folder; not analysed"
+    ]
+
+
+def test_synthesized_image_reads_its_dockerfile(tmp_path):
+    """A synthesized image reads its Dockerfile with the asset's build args: FROM line, handler."""
+    (tmp_path / "cdk.out" / "asset.img" / "fns" / "a").mkdir(parents=True)
+    (tmp_path / "cdk.out" / "asset.img" / "fns" / "a" / "app.py").write_text(
+        "def handler(e, c): ...\n"
+    )
+    (tmp_path / "cdk.out" / "asset.img" / "Dockerfile").write_text(
+        "FROM public.ecr.aws/lambda/python:3.10\nARG FN\nRUN pip install requests\n"
+        'COPY fns/${FN}/app.py ./\nCMD ["app.handler"]\n'
+    )
+    resource = {
+        "Type": FN,
+        "Properties": {"PackageType": "Image"},
+        "Metadata": {
+            "aws:cdk:path": "Stack/Img/Resource",
+            "aws:asset:path": "asset.img",
+            "aws:asset:docker-build-args": {"FN": "a"},
+        },
+    }
+    (function,) = synth(tmp_path, {"Img": resource}, assets=()).functions
+    asset = (tmp_path / "cdk.out" / "asset.img").resolve()
+    assert function.handler_file == asset / "fns" / "a" / "app.py"
+    assert (function.runtime, function.runtime_source.line) == ("python3.10", 1)
+    assert [name for name, _where in function.named_requirements] == ["requests"]

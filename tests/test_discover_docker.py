@@ -384,3 +384,25 @@ def test_one_function_per_build_arg_handler(tmp_path):
         ("svc:status", "status.handler"),
         ("svc:submit", "submit.handler"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("copies", "values"),
+    [
+        ("COPY fns/${FN}/app.py ./\n", ("a", "b")),
+        ("COPY fns/${FN}/app.py ./\nCOPY fns/${FN}/requirements.txt ./\n", ("a",)),
+        ('COPY "./fns/${FN}/*" ${LAMBDA_TASK_ROOT}/\n', ("a", "b", "c")),
+        ("COPY fns/x-$FN.txt ./\n", ()),
+        ("COPY --from=builder /tmp/${FN} ./\nCOPY fns/${FN}/app.py ./\n", ("a", "b")),
+    ],
+)
+def test_build_arg_values_from_copy_sources(tmp_path, copies, values):
+    """An ARG without a value takes the values for which every COPY source naming it exists."""
+    from lambdalint.discover.docker_args import arg_values  # noqa: PLC0415 - one test
+
+    for rel in ("fns/a/app.py", "fns/a/requirements.txt", "fns/b/app.py", "fns/c/data.json"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("", encoding="utf-8")
+    (tmp_path / "fns" / "__pycache__").mkdir()
+    (tmp_path / "Dockerfile").write_text(BASE + "ARG FN\n" + copies, encoding="utf-8")
+    assert arg_values(tmp_path / "Dockerfile", tmp_path, "FN") == values

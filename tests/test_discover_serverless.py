@@ -410,3 +410,24 @@ def test_plugin_layer_ref_needs_the_plugin_layer(tmp_path):
     assert found.functions[0].layers == ()
     (warning,) = found.findings
     assert "is not defined here" in warning.message
+
+
+def test_image_build_args_and_file(tmp_path):
+    """``buildArgs`` and ``file`` (relative to the ``path`` context) pick the image's code."""
+    found = _discover(
+        tmp_path,
+        "service: s\nprovider:\n  name: aws\n  ecr:\n    images:\n      app:\n"
+        "        path: .\n        file: docker/lambda.Dockerfile\n"
+        "        buildArgs:\n          FN: orders\n"
+        f"{FN}    image:\n      name: app\n",
+        {
+            "docker/lambda.Dockerfile": "FROM public.ecr.aws/lambda/python:3.9\nARG FN\n"
+            'RUN pip install pipenv\nCOPY fns/${FN}/app.py ./\nCMD ["app.handler"]\n',
+            "fns/orders/app.py": "def handler(e, c): ...\n",
+        },
+    )
+    (function,) = found.functions
+    assert function.handler_file == (tmp_path / "fns" / "orders" / "app.py").resolve()
+    assert function.runtime_source == Location("docker/lambda.Dockerfile", 1)
+    assert [name for name, _where in function.named_requirements] == ["pipenv"]
+    assert (tmp_path / "docker").resolve() in found.claimed

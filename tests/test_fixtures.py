@@ -47,6 +47,8 @@ CASES = [
     ("image-copy-mapping", [], 0),
     ("image-build-matrix", [], 0),
     ("serverless-moved-to-src", [], 1),
+    ("cfn-s3-script-zips", [], 1),
+    ("cdk-image-build-args", [], 1),
 ]
 
 

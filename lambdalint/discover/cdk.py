@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +124,8 @@ def _function(
     facts = None
     if image:
         dockerfile = asset_dir / str(metadata.get("aws:asset:dockerfile-path") or "Dockerfile")
-        facts, _found = read_dockerfile(dockerfile, tpl.root)  # docker.py reports its findings
+        args = {k: str(v) for k, v in mapping(metadata.get("aws:asset:docker-build-args")).items()}
+        facts, _found = read_dockerfile(dockerfile, tpl.root, asset_dir, args)  # docker.py warns
         command = as_list(mapping(props.get("ImageConfig")).get("Command"))
         handler = command[0] if command and isinstance(command[0], str) else None
         installs = facts.installs_requirements if facts else None
@@ -156,6 +158,14 @@ def _function(
         timeout_s=as_int(props.get("Timeout")),
         notes=(f"synthesized asset {relative(asset_dir, tpl.root)}",) if source else (),
     )
+    if facts is not None:  # the Dockerfile's own facts: its FROM line, named installs
+        same = handler in {None, facts.handler}
+        function = replace(
+            function,
+            handler_file=facts.handler_file if same else None,
+            named_requirements=facts.named,
+            runtime_source=None if runtime else facts.location,
+        )
     claimed = {asset_dir, function.code_dir}
     return Discovery(functions=(function,), claimed=frozenset(claimed))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from lambdalint.diagnostics import locate, parse_error, relative
 from lambdalint.discover.base import MAX_BYTES, Discovery, inside
 from lambdalint.discover.cdk_expr import LAMBDA, Expressions, bound_name, class_constants
+from lambdalint.discover.cdk_image import IMAGE_FUNCTION, image_functions
 from lambdalint.discover.cfn_yaml import UNREAD_FIX
 from lambdalint.discover.manifests import Choice, cdk_bundling
 from lambdalint.model import Finding, Function, Layer, Location, Severity
@@ -24,7 +25,7 @@ from lambdalint.model import Finding, Function, Layer, Location, Severity
 MAX_MODULES = 200
 PYTHON = "aws_cdk.aws_lambda_python_alpha."
 _CONSTRUCTS = frozenset(
-    {LAMBDA + "Function", LAMBDA + "SingletonFunction", PYTHON + "PythonFunction"}
+    {LAMBDA + "Function", LAMBDA + "SingletonFunction", PYTHON + "PythonFunction", IMAGE_FUNCTION}
     | {LAMBDA + "LayerVersion", PYTHON + "PythonLayerVersion"}
 )
 # ``AssetCode`` is the class ``Code.from_asset`` returns; CDK v1 apps call it directly.
@@ -46,7 +47,7 @@ def read_app(app_dir: Path, root: Path) -> Discovery:
         if path in seen or not path.is_file() or not inside(path, root):
             continue
         seen.add(path)
-        module = _Module(path, app_dir, root)
+        module = AppModule(path, app_dir, root)
         result += module.read()
         queue.extend(module.imports)
     return result
@@ -66,7 +67,7 @@ def entry(app_dir: Path) -> Path:
 
 
 @dataclass
-class _Module(Expressions):
+class AppModule(Expressions):
     """One parsed module of the app: its imports, bindings and Lambda constructs.
 
     ``added`` holds the layers ``fn.add_layers(...)`` attaches, by the function's call node.
@@ -77,6 +78,7 @@ class _Module(Expressions):
     added: dict[int, list[ast.expr]] = field(default_factory=dict)
 
     def read(self) -> Discovery:
+        """The constructs of this module; a warning when it does not parse."""
         try:
             if self.path.stat().st_size > MAX_BYTES:
                 return Discovery()
@@ -85,14 +87,7 @@ class _Module(Expressions):
             where = locate(self.path, self.root, getattr(error, "lineno", None))
             message = f"cannot parse the CDK app module: {error}"
             return Discovery(findings=(parse_error(where, message, severity=Severity.WARNING),))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                self._import(node)
-            elif isinstance(node, ast.ClassDef):
-                self.env.update(class_constants(node))
-            elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                self.env.update({key: node.value for t in targets if (key := bound_name(t))})
+        self._bind(tree)
         calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
         for call in calls:
             func = call.func
@@ -102,6 +97,21 @@ class _Module(Expressions):
         for call in calls:
             result += self._construct(call)
         return result + Discovery(findings=tuple(self.findings))
+
+    def _bind(self, tree: ast.Module) -> None:
+        """Imports, names bound to values, class constants and ``for`` loop variables."""
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                self._import(node)
+            elif isinstance(node, ast.For) and isinstance(node.target, ast.Name):
+                self.loops[node.target.id] = node.iter
+            elif isinstance(node, ast.ClassDef):
+                self.env.update(class_constants(node))
+            elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for key in filter(None, map(bound_name, targets)):
+                    self.env[key] = node.value
+                    self.assigned.setdefault(key, []).append(node.value)
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
@@ -133,6 +143,7 @@ class _Module(Expressions):
         return locate(self.path, self.root, node.lineno, node.col_offset + 1) if node else None
 
     def warn(self, node: ast.AST, message: str, function: str | None = None) -> None:
+        """A warning (parse-error) at ``node``: something the app passes could not be read."""
         where = locate(self.path, self.root, getattr(node, "lineno", None))
         self.findings.append(
             parse_error(where, message, UNREAD_FIX, function=function, severity=Severity.WARNING)
@@ -147,6 +158,8 @@ class _Module(Expressions):
         name = cid or f"{relative(self.path, self.root)}:{call.lineno}"
         if kind.endswith("LayerVersion"):
             return self._layer(call, kind, kw, name)
+        if kind == IMAGE_FUNCTION:
+            return image_functions(self, call, kw, name)
         return self._function(call, kind, kw, name)
 
     def _function(self, call: ast.Call, kind: str, kw: dict[str, ast.expr], name: str) -> Discovery:

@@ -28,6 +28,8 @@ class Expressions:
     root: Path
     names: dict[str, str] = field(default_factory=dict)
     env: dict[str, ast.expr] = field(default_factory=dict)
+    loops: dict[str, ast.expr] = field(default_factory=dict)
+    assigned: dict[str, list[ast.expr]] = field(default_factory=dict)
 
     def qualname(self, expr: ast.expr | None) -> str | None:
         """``lambda_.Runtime.PYTHON_3_12`` → ``aws_cdk.aws_lambda.Runtime.PYTHON_3_12``."""
@@ -52,6 +54,59 @@ class Expressions:
         value = self.resolve(expr)
         is_text = isinstance(value, ast.Constant) and isinstance(value.value, str)
         return value.value if is_text else None  # type: ignore[union-attr]
+
+    def strings(self, expr: ast.expr | None) -> tuple[str, ...] | None:
+        """Every string ``expr`` takes; None when it cannot be read.
+
+        A literal, a name assigned a literal in each branch, or a ``for`` variable over a
+        literal list, over a list of dict literals (``cfg["name"]``) or over the sub-folders a
+        listing names (``os.listdir(p)``, or ``Path(p).iterdir()`` then ``.name``).
+        """
+        name = bound_name(expr) if expr is not None else None
+        branches = self.assigned.get(name or "", [])
+        if len(branches) > 1:  # ``file = "a"`` in one branch, ``file = "b"`` in the other
+            found = [self.string(value) for value in branches]
+            return tuple(dict.fromkeys(f for f in found if f)) if None not in found else None
+        if (text := self.string(expr)) is not None:
+            return (text,)
+        key = None
+        if isinstance(expr, ast.Subscript):
+            key, expr = self.string(expr.slice), expr.value
+        elif isinstance(expr, ast.Attribute) and expr.attr == "name":
+            key, expr = "", expr.value  # a Path from ``.iterdir()``: its name
+        if not isinstance(expr, ast.Name) or expr.id not in self.loops:
+            return None
+        items = self.resolve(self.loops[expr.id])
+        if isinstance(items, ast.List | ast.Tuple | ast.Set):
+            found = [self._item(item, key) for item in items.elts]
+            return tuple(f for f in found if f is not None) if None not in found else None
+        return self._listing(items) if key in {None, ""} else None
+
+    def _item(self, item: ast.expr, key: str | None) -> str | None:
+        """One element of a looped-over list, or its ``key`` when it is a dict literal."""
+        value = self.resolve(item)
+        if key is None:
+            return self.string(value)
+        if not isinstance(value, ast.Dict):
+            return None
+        pairs = {self.string(k): v for k, v in zip(value.keys, value.values, strict=True) if k}
+        return self.string(pairs.get(key))
+
+    def _listing(self, call: ast.expr | None) -> tuple[str, ...] | None:
+        """Sub-folders of a repository folder listed by ``os.listdir(p)`` or ``Path.iterdir()``."""
+        if not isinstance(call, ast.Call):
+            return None
+        func = call.func
+        if self.qualname(func) == "os.listdir" and call.args:
+            folder = self.path_of(call.args[0])
+        elif isinstance(func, ast.Attribute) and func.attr == "iterdir" and not call.args:
+            folder = self.path_of(func.value)
+        else:
+            return None
+        if folder is None or not folder.is_dir() or not folder.resolve().is_relative_to(self.root):
+            return None
+        names = (p.name for p in folder.iterdir() if p.is_dir())
+        return tuple(sorted(n for n in names if not n.startswith((".", "__"))))
 
     def path_of(self, expr: ast.expr | None) -> Path | None:
         """A path expression: a literal, ``__file__``, ``os.path.join``/``dirname``, ``Path /``.

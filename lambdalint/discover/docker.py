@@ -8,6 +8,7 @@ one image per function), each build is a function of its own (``docker_builds.py
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.diagnostics import relative
@@ -17,7 +18,7 @@ from lambdalint.discover.docker_builds import DockerBuild
 from lambdalint.discover.docker_facts import DockerfileFacts, read_dockerfile
 from lambdalint.model import Finding, Function, PackageType
 
-__all__ = ["DockerfileFacts", "discover", "read_dockerfile", "wants"]
+__all__ = ["DockerfileFacts", "discover", "image_function", "read_dockerfile", "wants"]
 
 
 def wants(path: Path) -> bool:
@@ -52,27 +53,47 @@ def discover(files: Sequence[Path], root: Path) -> Discovery:
 def _function(path: Path, facts: DockerfileFacts, build: DockerBuild | None = None) -> Function:
     folder = path.resolve().parent
     name = folder.name if path.name == "Dockerfile" else f"{folder.name}/{path.name}"
-    notes = facts.notes
+    notes: tuple[str, ...] = ()
     if build is not None and facts.handler:
         name = f"{name}:{facts.handler.rpartition('.')[0]}"
         args = " ".join(f"--build-arg {k}={v}" for k, v in build.args)
         where = f"{build.location.file}:{build.location.line}"
         context = relative(build.context, folder)
-        notes = (*notes, f"built by {where} with {args} (context {context})")
-    return Function(
-        name=name,
-        code_dir=facts.folder,
-        discovered_by="dockerfile",
-        requirements_file=next(iter(facts.requirements_files), None),
-        handler=facts.handler,
-        handler_known=bool(facts.handler),
-        handler_file=facts.handler_file,
-        named_requirements=facts.named,
-        runtime=facts.runtime,
-        architecture=facts.architecture or "x86_64",
+        notes = (f"built by {where} with {args} (context {context})",)
+    base = Function(name=name, code_dir=folder, discovered_by="dockerfile", source=facts.location)
+    return image_function(replace(base, notes=notes), facts, "container image (Dockerfile)")
+
+
+def image_function(
+    base: Function,
+    facts: DockerfileFacts,
+    packaging: str,
+    handler: str | None = None,
+    *,
+    architecture: str | None = None,
+    per_build: bool = False,
+) -> Function:
+    """``base`` (name, IaC source, settings) deployed as the image the Dockerfile builds.
+
+    The IaC's own runtime and ``architecture`` (when it sets one) win; ``handler`` is the
+    IaC's command, if any. ``per_build``: one of several builds of the Dockerfile (a build
+    arg picks the code), so its code is the folder its handler file comes from.
+    """
+    chosen = handler or facts.handler
+    root = facts.code_root if per_build and chosen == facts.handler else None
+    return replace(
+        base,
+        code_dir=root or facts.folder,
+        handler=chosen,
+        handler_known=chosen is not None,
+        handler_file=facts.handler_file if chosen == facts.handler else None,
+        runtime=base.runtime or facts.runtime,
+        runtime_source=None if base.runtime else facts.location,
+        architecture=architecture or facts.architecture or base.architecture,
         package_type=PackageType.IMAGE,
-        packaging="container image (Dockerfile)",
+        packaging=packaging,
         installs_requirements=facts.installs_requirements,
-        source=facts.location,
-        notes=notes,
+        requirements_file=next(iter(facts.requirements_files), None),
+        named_requirements=facts.named,
+        notes=(*facts.notes, *base.notes),
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lambdalint.diagnostics import locate, parse_error, relative
 from lambdalint.discover.base import TooLargeError, read_capped
+from lambdalint.discover.docker_paths import code_root, host_of, under
 from lambdalint.discover.dockerfile import assign, instructions, split_args
 from lambdalint.discover.shell import commands, pip_install, pip_packages, substitute
 from lambdalint.model import Finding, Location, Severity
@@ -38,8 +39,9 @@ class DockerfileFacts:
 
     ``folder`` is where the function's code is read: the Dockerfile's own folder, or the folder
     of the handler module when a ``COPY`` brings it from outside that folder. ``handler_file``
-    is the build-context file ``COPY`` puts at ``/var/task/<module>.py``. ``named`` holds the
-    requirements a ``RUN pip install`` names on its command line, where it names them.
+    is the build-context file ``COPY`` puts at ``/var/task/<module>.py``; ``code_root`` is the
+    folder whose files land in the task root with it (its own folder when it is renamed).
+    ``named`` holds the requirements a ``RUN pip install`` names on its command line, where.
     """
 
     runtime: str | None
@@ -52,6 +54,7 @@ class DockerfileFacts:
     notes: tuple[str, ...]
     folder: Path
     handler_file: Path | None = None
+    code_root: Path | None = None
     named: tuple[tuple[str, Location], ...] = ()
 
 
@@ -204,7 +207,7 @@ class _Reader:
         if origin is not None:  # only what a pip install put in the other stage matters
             other = self.names.get(origin, _Stage(0))
             for src in (other.path(s) for s in sources):
-                stage.installs += [(dest, *i[1:]) for i in other.installs if _under(i[0], src)]
+                stage.installs += [(dest, *i[1:]) for i in other.installs if under(i[0], src)]
             return
         hosts: list[Path] = []
         for src in (s.lstrip("/") or "." for s in sources if "://" not in s):
@@ -221,7 +224,7 @@ class _Reader:
             target, files = install
             specs = pip_packages(command)
             named = tuple((spec, line) for spec in specs if _NAME.split(spec)[0] not in _TOOLS)
-            hosts = {f: _host(stage, stage.path(f)) for f in files}
+            hosts = {f: host_of(stage.copies, stage.path(f)) for f in files}
             missing = [f for f, host in hosts.items() if host is None]
             stage.notes += [
                 f"{f} is installed but not copied from the build context" for f in missing
@@ -236,7 +239,7 @@ class _Reader:
         installs, requirements, named = False, list[Path](), list[tuple[str, Location]]()
         task_root = stage.env.get("LAMBDA_TASK_ROOT", TASK_ROOT)
         for target, hosts, specs in stage.installs:
-            if target is not None and not _under(target, task_root, "/opt/python"):
+            if target is not None and not under(target, task_root, "/opt/python"):
                 notes.append(f"pip installs into {target}, which is not on Lambda's sys.path")
                 continue
             installs = True
@@ -247,11 +250,11 @@ class _Reader:
                     "pip installs into system site-packages: on python3.8-3.10 images "
                     "/var/runtime still wins for boto3"
                 )
-        code = [h for hosts, dest in stage.copies if _under(dest, task_root) for h in hosts]
+        code = [h for hosts, dest in stage.copies if under(dest, task_root) for h in hosts]
         folder, host = self.path.resolve().parent, None
         if stage.handler:
             module = stage.handler.rpartition(".")[0].replace(".", "/") + ".py"
-            host = _host(stage, posixpath.join(task_root, module))
+            host = host_of(stage.copies, posixpath.join(task_root, module))
             if host is not None and host != (self.context / module).resolve():
                 notes.append(f"handler module is copied from {relative(host, self.root)}")
             if host is not None and not host.is_relative_to(folder):
@@ -267,6 +270,7 @@ class _Reader:
             notes=tuple(dict.fromkeys(notes)),
             folder=folder,
             handler_file=host,
+            code_root=code_root(host, module) if host is not None else None,
             named=tuple(named),
         )
 
@@ -280,25 +284,3 @@ def _base(image: str) -> tuple[bool, str | None, str | None]:
     if (match := _TAG.fullmatch(tag)) is None:
         return True, None, None
     return True, f"python{match[1]}.{match[2]}", match[3]
-
-
-def _under(path: str | None, *folders: str) -> bool:
-    if path is None:
-        return False
-    path = posixpath.normpath(path)
-    return any(path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
-
-
-def _host(stage: _Stage, container: str) -> Path | None:
-    """The build-context file a container path was copied from, if a COPY put it there."""
-    for hosts, dest in reversed(stage.copies):
-        for host in hosts:
-            if host.is_dir() and _under(container, dest):
-                candidate = host / posixpath.relpath(container, dest)
-            elif container in {dest, posixpath.join(dest, host.name)}:
-                candidate = host
-            else:
-                continue
-            if candidate.exists():
-                return candidate.resolve()
-    return None

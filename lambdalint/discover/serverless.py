@@ -18,7 +18,7 @@ from lambdalint.discover import docker
 from lambdalint.discover.base import Discovery, TooLargeError, inside, read_capped
 from lambdalint.discover.serverless_plugin import LAYER_KEY, PLUGIN, PluginSettings
 from lambdalint.discover.serverless_yaml import Node, load
-from lambdalint.model import Function, Layer, PackageType
+from lambdalint.model import Function, Layer
 
 __all__ = ["LAYER_KEY", "PLUGIN", "discover", "wants"]
 _NOT_ATTACHED = (
@@ -46,6 +46,7 @@ class _Service(PluginSettings):
     def __init__(self, path: Path, root: Path) -> None:
         super().__init__(path, root)
         self.layers: list[Layer] = []
+        self.dockerfiles: list[Path] = []
 
     def read(self) -> Discovery:
         where = locate(self.path, self.root)
@@ -73,6 +74,7 @@ class _Service(PluginSettings):
         }
         kept = tuple(f for key in functions if (f := self.function(key, functions)) is not None)
         claimed = {f.code_dir for f in kept} | {x.content_dir for x in self.layers if x.content_dir}
+        claimed |= {d.parent for d in self.dockerfiles}  # docker.py would report them again
         return Discovery(kept, tuple(self.layers), tuple(self.findings), frozenset(claimed))
 
     def read_layers(self) -> None:
@@ -189,38 +191,32 @@ class _Service(PluginSettings):
         )
 
     def image(self, key: str, spec: Node, base: Function) -> Function | None:
+        """``image: name`` built from ``provider.ecr.images.<name>`` (``path`` is the context)."""
         image = self.value(spec, "image", key)
         name = image.get("name") if isinstance(image, Node) else image
         command = image.get("command") if isinstance(image, Node) else None
         images = self.node(self.node(self.provider, "ecr"), "images")
         build = images.get(name) if isinstance(name, str) else None
-        path = self.text(build, "path") if isinstance(build, Node) else None
-        dockerfile = self.folder / (path or ".") / str((build or {}).get("file") or "Dockerfile")
+        build = build if isinstance(build, Node) else Node(spec.at("image"), "image")
+        path, file = self.text(build, "path", key), self.text(build, "file", key)
+        context = (self.folder / (path or ".")).resolve()
+        dockerfile = context / (file or "Dockerfile")
         if path is None or not inside(dockerfile, self.root) or not dockerfile.is_file():
             self.warn(
                 spec.at("image"), f"{key}: image {name!r} is not built from a Dockerfile here", key
             )
             return None
-        facts, found = docker.read_dockerfile(dockerfile, self.root)
+        given = self.node(build, "buildArgs", key)
+        args = {k: str(v) for k in given if isinstance(v := self.value(given, k, key), str | int)}
+        facts, found = docker.read_dockerfile(dockerfile, self.root, context, args)
         self.findings.extend(found)
         if facts is None:
             return None
-        handler = command[0] if isinstance(command, list) and command else facts.handler
-        return replace(
-            base,
-            code_dir=dockerfile.resolve().parent,
-            handler=str(handler) if handler else None,
-            handler_known=handler is not None,
-            runtime=facts.runtime,
-            architecture=base.architecture
-            if self.setting(spec, "architecture")
-            else facts.architecture or "x86_64",
-            package_type=PackageType.IMAGE,
-            packaging="container image (serverless ecr)",
-            installs_requirements=facts.installs_requirements,
-            requirements_file=next(iter(facts.requirements_files), None),
-            notes=facts.notes,
-        )
+        self.dockerfiles.append(dockerfile.resolve())
+        handler = command[0] if isinstance(command, list) and command else None
+        arch = base.architecture if self.setting(spec, "architecture") else None
+        packaging = "container image (serverless ecr)"
+        return docker.image_function(base, facts, packaging, handler, architecture=arch)
 
     def layer_refs(self, parent: Node, function: str) -> tuple[str, ...]:
         """Layer ARNs as written; ``Ref: XLambdaLayer`` becomes the key of layer ``X``."""
