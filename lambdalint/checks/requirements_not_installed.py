@@ -28,15 +28,20 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         return  # the file is what an attached layer's build installs
     where = function.packaging_source or facts.anchor
     files = ", ".join(dict.fromkeys(r.location.file for r in declared))
-    lacking: list[str] = []
+    lacking: list[Requirement] = []
     elsewhere: list[Requirement] = []
     for requirement in declared:
         kinds = {_kind(facts, m) for m in facts.modules.modules_of(requirement)}
         if kinds & {ProvidedBy.RUNTIME, ProvidedBy.LAYER, ProvidedBy.VENDORED}:
             elsewhere.append(requirement)
         else:
-            lacking.append(requirement.name)
-    absent = f"{', '.join(lacking)} will not be in the package; imports of them fail at run time"
+            lacking.append(requirement)
+    imported = _imported(facts)
+    if not any(r.normalized in imported for r in lacking):
+        lacking = []  # judged by what the code imports: the rest is unused-requirement's
+        elsewhere = [r for r in elsewhere if r.normalized in imported]
+    names = ", ".join(r.name for r in lacking)
+    absent = f"{names} will not be in the package; imports of them fail at run time"
     if lacking and function.installs_only:  # a build that installs, but not this declaration
         yield rule.finding(
             facts,
@@ -56,6 +61,8 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             "does: SAM, the terraform-aws-modules/lambda module, a layer, a container image).",
         )
         return
+    if not elsewhere:
+        return
     sources = "; ".join(_provided_by(facts, requirement) for requirement in elsewhere)
     yield rule.finding(
         facts,
@@ -65,6 +72,15 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         "botocore and s3transfer together) or drop the file to avoid confusion.",
         Severity.INFO,
     )
+
+
+def _imported(facts: FunctionFacts) -> set[str]:
+    """Declared requirements the loaded code imports (the whole package if the handler is gone)."""
+    module = facts.function.handler_module()
+    gone = facts.function.handler_known and module not in facts.code.definitions
+    refs = facts.shipped_imports if gone and module else facts.code.imports
+    found = (facts.modules.requirement_for(ref.module) for ref in refs)
+    return {requirement.normalized for requirement in found if requirement is not None}
 
 
 def _kind(facts: FunctionFacts, module: str) -> ProvidedBy | None:
