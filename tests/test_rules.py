@@ -227,14 +227,17 @@ def test_markers_are_evaluated_for_the_target_not_the_host(tmp_path):
     [
         ("requests\npandas\n", "import pandas\n", "error", "so requests, pandas will not"),
         ("boto3\npandas\n", "import boto3\n", "info", "documentation only"),
-        ("pandas\n", "import json\n", None, None),
+        ("pandas\n", "import json\n", "info", "nothing imports pandas yet"),
     ],
     ids=["an-import-breaks", "imports-provided-elsewhere", "nothing-imported"],
 )
 def test_requirements_not_installed_is_judged_by_the_imports(
     tmp_path, requirements, code, severity, says
 ):
-    """An uninstalled file is an error only if the code imports something it alone lists."""
+    """An uninstalled file is an error only if the code imports something it alone lists.
+
+    Otherwise nothing breaks today, and it is documentation only (info).
+    """
     report = findings(
         tmp_path,
         {"requirements.txt": requirements, "app.py": code},
@@ -242,8 +245,8 @@ def test_requirements_not_installed_is_judged_by_the_imports(
         packaging="terraform archive_file",
     )
     hits = [f for f in report.findings if f.rule == "requirements-not-installed"]
-    assert [f.severity.value for f in hits] == ([severity] if severity else [])
-    assert all(says in f.message for f in hits)
+    assert [f.severity.value for f in hits] == [severity]
+    assert says in hits[0].message
 
 
 def test_requirements_that_are_never_installed_do_not_provide(tmp_path):

@@ -37,8 +37,9 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
         else:
             lacking.append(requirement)
     imported = _imported(facts)
-    if not any(r.normalized in imported for r in lacking):
-        lacking = []  # judged by what the code imports: the rest is unused-requirement's
+    unused = [r.name for r in lacking if r.normalized not in imported]
+    if len(unused) == len(lacking):  # nothing breaks today: what the code imports is provided
+        lacking = []
         elsewhere = [r for r in elsewhere if r.normalized in imported]
     names = ", ".join(r.name for r in lacking)
     absent = f"{names} will not be in the package; imports of them fail at run time"
@@ -61,13 +62,14 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             "does: SAM, the terraform-aws-modules/lambda module, a layer, a container image).",
         )
         return
-    if not elsewhere:
-        return
-    sources = "; ".join(_provided_by(facts, requirement) for requirement in elsewhere)
+    sources = [_provided_by(facts, requirement) for requirement in elsewhere]
+    if unused:
+        sources.append(f"nothing imports {', '.join(unused)} yet")
     yield rule.finding(
         facts,
         where,
-        f"{files} is documentation only: {function.packaging} never installs it ({sources})",
+        f"{files} is documentation only: {function.packaging} never installs it "
+        f"({'; '.join(sources)})",
         "Nothing breaks today; if you rely on a minimum version, vendor it (for the SDK: boto3, "
         "botocore and s3transfer together) or drop the file to avoid confusion.",
         Severity.INFO,
