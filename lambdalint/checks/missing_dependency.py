@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from lambdalint.checks.base import FunctionFacts, Rule
 from lambdalint.model import Finding, ImportRef, Severity
-from lambdalint.resolve.mapping import ProvidedBy, candidates_for
+from lambdalint.resolve.mapping import ProvidedBy, Provider, candidates_for
 from lambdalint.runtime.model import all_runtimes
 
-# Modules the runtime's packages still have, but only as empty stubs.
+# Modules the runtime's packages still have, but only as empty stubs: the import works.
 STUBS = {
     "botocore.vendored.requests": (
         "the runtime's botocore keeps only an exceptions stub of its vendored requests "
@@ -24,48 +24,43 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     for ref in facts.third_party_imports():
         if ref.optional or facts.runtime.removed_module(ref.module) is not None:
             continue  # optional imports are guarded; removed stdlib has its own rule
-        provider = facts.modules.provider(ref.module)
-        stub = STUBS.get(ref.module)  # its submodules (``.exceptions``) are real
-        if stub and provider is not None and provider.kind is ProvidedBy.RUNTIME:
-            yield _missing(rule, facts, ref, stub, ref.module.rpartition(".")[2])
-        elif provider is None and facts.modules.transitive(ref.module) is not None:
-            continue  # installed as a dependency of a requirement: transitive-import says so
-        elif provider is None:
-            yield _missing(rule, facts, ref, _why_absent(facts, ref))
-        elif (
-            provider.kind is ProvidedBy.REQUIREMENT
-            and facts.function.installs_requirements is False
-            and not facts.built_elsewhere  # declared for the layer built outside the repo
-        ):
-            yield _missing(
-                rule,
-                facts,
-                ref,
-                f"{provider.distribution} is declared, but {facts.function.packaging} never "
-                "installs the requirements",
-            )
-        elif provider.kind is ProvidedBy.REQUIREMENT and not _applies(facts, provider.distribution):
-            yield _missing(
-                rule,
-                facts,
-                ref,
-                f"the marker on {provider.distribution} is false for {facts.runtime.name} "
-                f"{facts.target.architecture}, so it is not installed",
-            )
+        why = _why_missing(facts, ref, facts.modules.provider(ref.module))
+        if why is not None:
+            yield _missing(rule, facts, ref, why)
 
 
-def _missing(
-    rule: Rule, facts: FunctionFacts, ref: ImportRef, why: str, real: str | None = None
-) -> Finding:
-    """The finding; ``real`` names the distribution to use instead of a stub."""
+def _why_missing(facts: FunctionFacts, ref: ImportRef, provider: Provider | None) -> str | None:
+    """Why ``ref`` fails at run time, or None when something really provides it."""
+    kind = provider.kind if provider else None
+    if kind is ProvidedBy.RUNTIME:
+        return STUBS.get(ref.module)  # a stub's submodules (``.exceptions``) are real
+    if provider is None:  # a dependency of a requirement is transitive-import's
+        return None if facts.modules.transitive(ref.module) else _why_absent(facts, ref)
+    if kind is not ProvidedBy.REQUIREMENT:
+        return None
+    if facts.function.installs_requirements is False and not facts.built_elsewhere:
+        packaging = facts.function.packaging
+        return (
+            f"{provider.distribution} is declared, but {packaging} never installs the requirements"
+        )
+    if not any(r.name == provider.distribution for r in facts.installed_requirements):
+        target = f"{facts.runtime.name} {facts.target.architecture}"
+        return (
+            f"the marker on {provider.distribution} is false for {target}, so it is not installed"
+        )
+    return None
+
+
+def _missing(rule: Rule, facts: FunctionFacts, ref: ImportRef, why: str) -> Finding:
+    stub = ref.module in STUBS
     effect = (
         ""
-        if real
+        if stub
         else "; the function fails at cold start with Runtime.ImportModuleError"
         if ref.top_level
         else "; this code path raises ModuleNotFoundError when it runs"
     )
-    dists = real or " or ".join(candidates_for(ref.module))
+    real = ref.module.rpartition(".")[2] if stub else " or ".join(candidates_for(ref.module))
     hedge, severity = "", None
     if facts.unknown_layers:  # a layer lambdalint cannot see into may still provide it
         hedge = f" (unless layer {', '.join(facts.unknown_layers)} provides it)"
@@ -74,8 +69,8 @@ def _missing(
         facts,
         ref.location,
         f"'{ref.module}' is not provided in {facts.runtime.name}: {why}{effect}{hedge}",
-        f"Add {dists} to the function's requirements and make sure the packaging installs them"
-        + (f", and import {real} itself." if real else "."),
+        f"Add {real} to the function's requirements and make sure the packaging installs them"
+        + (f", and import {real} itself." if stub else "."),
         severity,
     )
 
@@ -91,10 +86,6 @@ def _why_absent(facts: FunctionFacts, ref: ImportRef) -> str:
     if ref.root == "requests":
         return "the runtime does not include requests (only boto3 and its dependencies)"
     return "it is not declared, vendored, or preinstalled in the runtime"
-
-
-def _applies(facts: FunctionFacts, distribution: str) -> bool:
-    return any(r.name == distribution for r in facts.installed_requirements)
 
 
 RULE = Rule(
