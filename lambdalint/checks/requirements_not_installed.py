@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from lambdalint.checks.base import FunctionFacts, Rule
 from lambdalint.checks.layer_files import layer_files
-from lambdalint.checks.runtime_provided import observed
+from lambdalint.checks.shipped_copies import observed
 from lambdalint.model import Finding, Requirement, Severity
 from lambdalint.resolve.mapping import ProvidedBy
 
