@@ -31,7 +31,8 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     lacking: list[Requirement] = []
     elsewhere: list[Requirement] = []
     for requirement in declared:
-        kinds = {_kind(facts, m) for m in facts.modules.modules_of(requirement)}
+        providers = (facts.modules.provider(m) for m in facts.modules.modules_of(requirement))
+        kinds = {provider.kind for provider in providers if provider}
         if kinds & {ProvidedBy.RUNTIME, ProvidedBy.LAYER, ProvidedBy.VENDORED}:
             elsewhere.append(requirement)
         else:
@@ -44,23 +45,17 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     names = ", ".join(r.name for r in lacking)
     absent = f"{names} will not be in the package; imports of them fail at run time"
     if lacking and function.installs_only:  # a build that installs, but not this declaration
-        yield rule.finding(
-            facts,
-            where,
-            f"{function.packaging} installs only {function.installs_only}, so {files} is never "
-            f"installed: {absent}",
-            f"Give the build what it reads ({function.installs_only}), e.g. `pipenv requirements"
-            " > requirements.txt` or `poetry export -f requirements.txt -o requirements.txt`.",
-        )
+        message = f"{function.packaging} installs only {function.installs_only}, so {files} is "
+        fix = f"Give the build what it reads ({function.installs_only}), e.g. `pipenv "
+        fix += "requirements > requirements.txt` or `poetry export -f requirements.txt -o "
+        fix += "requirements.txt`."
+        yield rule.finding(facts, where, f"{message}never installed: {absent}", fix)
         return
     if lacking:
-        yield rule.finding(
-            facts,
-            where,
-            f"{function.packaging} zips {facts.path} without installing {files}, so {absent}",
-            "Install the requirements into the package before zipping (or use a build that "
-            "does: SAM, the terraform-aws-modules/lambda module, a layer, a container image).",
-        )
+        message = f"{function.packaging} zips {facts.path} without installing {files}, so {absent}"
+        fix = "Install the requirements into the package before zipping (or use a build that "
+        fix += "does: SAM, the terraform-aws-modules/lambda module, a layer, a container image)."
+        yield rule.finding(facts, where, message, fix)
         return
     sources = [_provided_by(facts, requirement) for requirement in elsewhere]
     if unused:
@@ -83,11 +78,6 @@ def _imported(facts: FunctionFacts) -> set[str]:
     refs = facts.shipped_imports if gone and module else facts.code.imports
     found = (facts.modules.requirement_for(ref.module) for ref in refs)
     return {requirement.normalized for requirement in found if requirement is not None}
-
-
-def _kind(facts: FunctionFacts, module: str) -> ProvidedBy | None:
-    provider = facts.modules.provider(module)
-    return provider.kind if provider else None
 
 
 def _provided_by(facts: FunctionFacts, requirement: Requirement) -> str:
