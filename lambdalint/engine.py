@@ -33,7 +33,7 @@ from lambdalint.resolve.cache import Cache
 from lambdalint.resolve.indexes import index_config
 from lambdalint.resolve.managed_layers import layer_for_arn
 from lambdalint.resolve.mapping import ModuleMap, published_contents
-from lambdalint.resolve.resolution import Resolver
+from lambdalint.resolve.resolver import Resolver
 from lambdalint.resolve.target import Target
 from lambdalint.rule_selection import selected_artifact_rules, selected_rules
 from lambdalint.runtime.model import (
@@ -93,6 +93,7 @@ def run(
         if progress is not None:
             progress(done, len(functions))
     reports = shared_layers(reports)
+    notes += resolver.notes  # a source a requirements file names that could not be reached
     if scope is not None and found.functions and not functions:
         notes.append("no function is touched by the given files or changes")
     elif not functions:
@@ -183,9 +184,13 @@ def analyse(
             parse_requirements_file(function.requirements_file, root)
             if function.requirements_file
             else read_requirements(function.code_dir, root)
+            if function.ships_declarations
+            else RequirementsResult()
         )
         requirements = with_named(requirements, function.named_requirements, root)
-        code = _scan_code(function.code_dir, root, runtime.python_version, vendored.modules)
+        code = _scan_code(
+            function.code_dir, root, runtime.python_version, vendored.modules, function.copied_code
+        )
     package_imports = code.imports
     entry = _handler_file(function, code)
     if entry == "":  # the handler module is missing: nothing of the package is imported
@@ -206,6 +211,7 @@ def analyse(
             target,
             runtime.glibc,
             lock_file if lock_file.is_file() else None,
+            requirements.index_options,
         )
         if resolver and function.inline_code is None
         else None
@@ -261,10 +267,14 @@ def analyse(
 
 @lru_cache(maxsize=256)
 def _scan_code(
-    code_dir: Path, root: Path, python: tuple[int, int], skip: frozenset[str]
+    code_dir: Path,
+    root: Path,
+    python: tuple[int, int],
+    skip: frozenset[str],
+    copied: tuple[tuple[Path, str], ...] = (),
 ) -> CodeScan:
     """Functions sharing a folder (a serverless service) read it once per run."""
-    return scan_code(code_dir, root, python, skip=skip)
+    return scan_code(code_dir, root, python, skip=skip, copied=copied)
 
 
 def _handler_file(function: Function, code: CodeScan) -> str | None:

@@ -65,6 +65,12 @@ class Function:
     lambdalint found the code most likely meant, checked as if the path were fixed.
     ``layer_layout`` is the build-script line that zips installed packages under ``python/``
     into this function's zip, where nothing is on ``sys.path`` (only a layer's ``python/`` is).
+    ``copied_code``: build-context files or folders outside ``code_dir`` that the packaging
+    puts in the task root too (a Dockerfile ``COPY shared/ ./shared/``), each with its path
+    there, so they are read as the modules the handler imports by that path.
+    ``ships_declarations`` is False when the packaging zips named files only, none of them a
+    requirements file or pyproject.toml of ``code_dir``, and installs nothing (``zip fn.zip
+    app.py``): those declarations are not this function's (another build's, or none).
     """
 
     name: str
@@ -93,6 +99,8 @@ class Function:
     named_requirements: tuple[tuple[str, Location], ...] = ()
     missing_code: str | None = None
     layer_layout: Location | None = None
+    copied_code: tuple[tuple[Path, str], ...] = ()
+    ships_declarations: bool = True
 
     def handler_module(self) -> str | None:
         """The handler's module as the code scan of ``code_dir`` names it (dotted)."""

@@ -2,7 +2,8 @@
 
 It speaks the PEP 503 HTML simple API, the PEP 691 JSON form (with file sizes, PEP 700) when
 the client prefers it, and serves files under ``/files/<name>`` with ``Range`` support
-(``bytes=a-b``, ``bytes=a-``, ``bytes=-n``) that a test can switch off. Every request is
+(``bytes=a-b``, ``bytes=a-``, ``bytes=-n``) that a test can switch off, and a pip
+``--find-links`` page at ``/links/`` (one HTML list of every file). Every request is
 recorded. Use it with ``pytest_plugins = ("local_index",)`` and the ``local_index`` fixture;
 resolvers (``uv pip compile --index-url index.url``) can point at it too.
 """
@@ -47,6 +48,7 @@ class IndexFile:
     sha256: str
     size: int
     requires_python: str | None
+    listed: bool = True  # on its project page; False: only on the find-links page
 
 
 class LocalIndex:
@@ -67,14 +69,20 @@ class LocalIndex:
         """The simple index root, ``http://127.0.0.1:<port>/simple/``."""
         return self.server.url_for("/simple/")
 
+    @property
+    def links_url(self) -> str:
+        """The find-links page, ``http://127.0.0.1:<port>/links/``: every file, one flat list."""
+        return self.server.url_for("/links/")
+
     def files_url(self, name: str) -> str:
         """Where the file ``name`` is served."""
         return self.server.url_for(f"/files/{quote(name)}")
 
-    def add(self, path: Path) -> str:
+    def add(self, path: Path, *, listed: bool = True) -> str:
         """Serve the file at ``path`` and return its URL.
 
-        Wheels and sdists are also listed on their project page; other files are only served.
+        Wheels and sdists are also listed on their project page unless ``listed`` is False
+        (then only the find-links page has them); other files are only served.
         """
         data = path.read_bytes()
         project, version, requires_python = "", "", None  # unnamed files are served, not listed
@@ -92,6 +100,7 @@ class LocalIndex:
             sha256=hashlib.sha256(data).hexdigest(),
             size=len(data),
             requires_python=requires_python,
+            listed=listed,
         )
         return self.files_url(path.name)
 
@@ -108,6 +117,9 @@ class LocalIndex:
             return Response(status=301, headers={"Location": "/simple/"})
         if path == "/simple/":
             return self._page(request, None)
+        if path == "/links/":
+            links = "".join(_anchor(f, self.files_url(f.name)) for f in self.files.values())
+            return Response(_html("Find links", links), content_type="text/html")
         match = re.fullmatch(r"/simple/([^/]+)(/?)", path)
         if match and not match[2]:
             return Response(status=301, headers={"Location": f"{path}/"})
@@ -117,14 +129,16 @@ class LocalIndex:
         offers = [JSON, HTML, "text/html"] if self.json_support else [HTML, "text/html"]
         kind = request.accept_mimetypes.best_match(offers, default="text/html") or "text/html"
         if project is None:
-            names = sorted({f.project for f in self.files.values() if f.project})
+            names = sorted({f.project for f in self.files.values() if f.project and f.listed})
             if kind == JSON:
                 body = {"meta": {"api-version": "1.1"}, "projects": [{"name": n} for n in names]}
                 return Response(json.dumps(body), content_type=JSON)
             links = "".join(f'<a href="/simple/{n}/">{html.escape(n)}</a>\n' for n in names)
             return Response(_html("Simple index", links), content_type=kind)
         name = canonicalize_name(project)
-        files = sorted((f for f in self.files.values() if f.project == name), key=lambda f: f.name)
+        files = sorted(
+            (f for f in self.files.values() if f.project == name and f.listed), key=lambda f: f.name
+        )
         if not files:
             return Response("not found\n", status=404)
         if kind == JSON:

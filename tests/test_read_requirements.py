@@ -135,6 +135,42 @@ def test_option_lines_are_skipped(tmp_path, option):
     assert [r.name for r in reqs] == ["idna"]
 
 
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"requirements.txt": "idna\n"}, []),
+        (
+            {"requirements.txt": "--find-links  https://packages.example.com/whl/links.html \nx\n"},
+            [("find-links", "https://packages.example.com/whl/links.html")],
+        ),
+        (
+            {
+                "requirements.txt": "-i https://u:p@packages.example.com/simple\n"
+                "--extra-index-url=https://b.example.com/simple\n-fhttps://c.example.com/l\n"
+                "--no-index\n--trusted-host b.example.com\nx --hash=sha256:00\n"
+            },
+            [
+                ("index-url", "https://u:p@packages.example.com/simple"),
+                ("extra-index-url", "https://b.example.com/simple"),
+                ("find-links", "https://c.example.com/l"),
+                ("no-index", ""),
+            ],
+        ),
+        (
+            {"requirements.txt": "-r base.txt\n-f https://b.example.com/l\n", "base.txt": "-i I\n"},
+            [("index-url", "I"), ("find-links", "https://b.example.com/l")],
+        ),
+        ({"requirements.txt": "-f ./missing\n"}, [("find-links", "./missing")]),
+        ({"requirements.txt": "-f wheels\n", "wheels/.keep": ""}, [("find-links", "<fn>/wheels")]),
+    ],
+)
+def test_index_options_are_kept_in_order(tmp_path, files, expected):
+    """Source options of the file and its includes are kept, in pip's reading order."""
+    result = _read(tmp_path, {f"{FN}/{name}": text for name, text in files.items()})
+    here = str((tmp_path / FN).resolve())
+    assert [(k, v.replace(here, "<fn>")) for k, v in result.index_options] == expected
+
+
 def test_normalized_name(tmp_path):
     """The normalized name follows PEP 503, the name stays as written."""
     (req,) = _lines(tmp_path, "Typing.Extensions_Pkg\n")

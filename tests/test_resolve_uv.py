@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from wheelhouse import build_wheel
 
-from lambdalint.resolve.indexes import IndexConfig, index_config, redact_url
+from lambdalint.resolve.indexes import IndexConfig, index_config, redact_url, unreachable_note
 from lambdalint.resolve.uv import (
     Lock,
     LockedFile,
@@ -290,6 +290,13 @@ X86 = "manylinux_2_17_x86_64"
          "cp312-cp312-manylinux2014_aarch64"),
         (["cp312-cp312-manylinux2014_aarch64"], (3, 12), AL2023, "x86_64", None),
         (["cp312-cp312-linux_x86_64", "cp312-cp312-musllinux_1_2_x86_64"], (3, 12), AL2023,
+         "x86_64", "cp312-cp312-linux_x86_64"),
+        (["cp312-cp312-linux_x86_64", ANY], (3, 12), AL2023, "x86_64",
+         "cp312-cp312-linux_x86_64"),  # pip ranks every cp312 tag above py3-none-any
+        (["cp312-cp312-linux_x86_64", f"cp312-cp312-{X86}"], (3, 12), AL2023, "x86_64",
+         f"cp312-cp312-{X86}"),
+        (["cp38-cp38-linux_x86_64"], (3, 8), AL2, "x86_64", "cp38-cp38-linux_x86_64"),
+        (["cp312-cp312-linux_aarch64", "cp312-cp312-musllinux_1_2_x86_64"], (3, 12), AL2023,
          "x86_64", None),
         (["cp312-cp312-macosx_11_0_arm64", "cp312-cp312-win_amd64"], (3, 12), AL2023, "arm64",
          None),
@@ -482,6 +489,55 @@ def test_uv_args_pass_the_configuration():
         "--find-links", "/w", "--no-index", "--index-strategy", BEST,
     ]  # fmt: skip
     assert IndexConfig().uv_args() == []
+
+
+LINKS = "https://packages.example.com/whl/links.html"
+FILE_INDEX = "https://packages.example.com/simple"
+
+
+@pytest.mark.parametrize(
+    ("base", "options", "expected"),
+    [
+        (_config(MIRROR), [], _config(MIRROR)),
+        (
+            _config(MIRROR, [EXTRA], ["/w"]),
+            [("find-links", LINKS)],
+            _config(MIRROR, [EXTRA], ["/w", LINKS], index_strategy=BEST),
+        ),
+        (
+            _config(MIRROR, [EXTRA]),
+            [("extra-index-url", EXTRA), ("index-url", FILE_INDEX), ("extra-index-url", MIRROR)],
+            _config(FILE_INDEX, [MIRROR], index_strategy=BEST),
+        ),
+        (
+            _config(MIRROR, [EXTRA], ["/w"], index_strategy="first-index"),
+            [("no-index", ""), ("index-url", FILE_INDEX), ("find-links", LINKS)],
+            _config(None, [], ["/w", LINKS], no_index=True, index_strategy="first-index"),
+        ),
+        (
+            _config(no_index=True),
+            [("extra-index-url", EXTRA)],
+            _config(no_index=True, index_strategy=BEST),
+        ),
+    ],
+)
+def test_file_options_apply_over_the_configuration_as_pip_does(base, options, expected):
+    """A file's --index-url replaces the indexes so far, the others add, --no-index drops all."""
+    got = base.with_file_options(options)
+    assert got.uv_args() == expected.uv_args()
+    assert got is base if not options else got.source == f"{base.source} + requirements file"
+
+
+def test_unreachable_note_names_the_source_without_credentials():
+    """A network failure becomes a hedged note with the password masked; others are no note."""
+    message = (
+        "error: Failed to read `--find-links` URL: https://u:pw@h.example/l\n  cause: dns error"
+    )
+    note = unreachable_note(message)
+    assert note is not None
+    assert "https://***@h.example/l" in note
+    assert "pw" not in note
+    assert unreachable_note("error: Because there is no version of x==1 ...") is None
 
 
 def _static_index(root: Path, wheels: list[Path]) -> str:

@@ -6,11 +6,12 @@ spelled out in one place.
 
 from __future__ import annotations
 
+import codecs
 import re
 import tomllib
 from typing import TYPE_CHECKING
 
-from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,7 +28,19 @@ URL_OR_PATH = re.compile(
     r"^(?:[A-Za-z][\w+.-]*:|[.~/\\]|[^@;]*[/\\]|[^@;]*\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)(?=\s|;|$))",
 )
 SCHEME = re.compile(r"^[A-Za-z][\w+.-]*://")
+# "-i x", "--index-url=x", "--extra-index-url x", "-f x", "--find-links x", "--no-index".
+INDEX_OPTION = re.compile(
+    r"^(?:-(?P<short>[if])\s*=?\s*|--(?P<long>index-url|extra-index-url|find-links)(?:\s*=\s*|\s+))"
+    r"(?P<value>\S+)\s*$|^--(?P<flag>no-index)\s*$",
+)
+_SHORT = {"i": "index-url", "f": "find-links"}
 _EGG = re.compile(r"[#&]egg=([^&\s]+)")
+
+
+def decode(data: bytes) -> str:
+    """A requirements file's text as pip reads it: UTF-16 with a BOM, else UTF-8 (BOM or not)."""
+    bom16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    return data.decode("utf-16" if bom16 else "utf-8-sig")
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -48,6 +61,38 @@ def logical_lines(text: str) -> Iterator[tuple[int, str]]:
         pending = []
     if pending:
         yield first, "".join(pending)
+
+
+def index_option(content: str, base: Path) -> tuple[str, str] | None:
+    """``(key, value)`` of a source option pip honours in a file (``("no-index", "")``).
+
+    As in pip, a find-links path that exists next to the file is taken relative to it.
+    """
+    found = INDEX_OPTION.match(content)
+    if found is None:
+        return None
+    if found["flag"]:
+        return found["flag"], ""
+    key, value = found["long"] or _SHORT[found["short"]], found["value"]
+    if key == "find-links" and not SCHEME.match(value) and (base / value).exists():
+        value = str((base / value).resolve())
+    return key, value
+
+
+def via_entries(text: str) -> tuple[list[str], bool]:
+    """Parents a ``# via`` comment names, and whether it names an input (``-r x.in``, ``(f)``)."""
+    parents: list[str] = []
+    sourced = False
+    entries = iter(text.replace(",", " ").split())
+    for entry in entries:
+        if entry in {"-r", "-c"}:
+            sourced |= entry == "-r"
+            next(entries, None)
+        elif entry.startswith("("):
+            sourced = True
+        else:
+            parents.append(canonicalize_name(entry))
+    return parents, sourced
 
 
 def url_name(url: str, base: Path) -> str | None:

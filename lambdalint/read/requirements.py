@@ -6,7 +6,6 @@ that only came along. Bad input is a ``parse-error`` finding and reading goes on
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -26,8 +25,11 @@ from lambdalint.read.requirement_lines import (
     PER_REQ_OPTION,
     SCHEME,
     URL_OR_PATH,
+    decode,
+    index_option,
     logical_lines,
     url_name,
+    via_entries,
 )
 
 if TYPE_CHECKING:
@@ -39,11 +41,12 @@ PIPENV_FILES = ("Pipfile", "Pipfile.lock")
 
 @dataclass(frozen=True, slots=True)
 class RequirementsResult:
-    """Requirements in file order, the repo-relative files read, and what could not be read."""
+    """Requirements in file order, files read, what could not be read, the files' source options."""
 
     requirements: tuple[Requirement, ...] = ()
     files: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    index_options: tuple[tuple[str, str], ...] = ()
 
 
 def read_requirements(code_dir: Path, root: Path) -> RequirementsResult:
@@ -70,7 +73,7 @@ def read_requirements(code_dir: Path, root: Path) -> RequirementsResult:
     if (code_dir / "pyproject.toml").is_file():
         # An exported requirements.txt or Pipfile is what gets installed, not Poetry's table.
         reader.manifest(code_dir / "pyproject.toml", poetry=not reader.files)
-    return RequirementsResult(tuple(reader.reqs), tuple(reader.files), tuple(reader.findings))
+    return reader.result()
 
 
 def parse_requirements_file(path: Path, root: Path) -> RequirementsResult:
@@ -81,7 +84,7 @@ def parse_requirements_file(path: Path, root: Path) -> RequirementsResult:
     else:
         reader.file(path)
     reader.settle_direct(None)
-    return RequirementsResult(tuple(reader.reqs), tuple(reader.files), tuple(reader.findings))
+    return reader.result()
 
 
 def with_named(
@@ -110,6 +113,12 @@ class _Reader:
     findings: list[Finding] = field(default_factory=list)
     stack: list[Path] = field(default_factory=list)
     seen: set[tuple[Path, bool]] = field(default_factory=set)
+    options: list[tuple[str, str]] = field(default_factory=list)
+
+    def result(self) -> RequirementsResult:
+        """What was read, as the frozen result."""
+        found = tuple(self.reqs), tuple(self.files), tuple(self.findings), tuple(self.options)
+        return RequirementsResult(*found)
 
     def error(self, location: Location, message: str, fix: str | None = None) -> None:
         """Record a parse-error and carry on."""
@@ -167,8 +176,7 @@ class _Reader:
             self.error(at or Location(rel), f"Cannot read {rel}: {exc.strerror or exc}")
             return None
         try:
-            bom16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-            return data.decode("utf-16" if bom16 else "utf-8-sig")
+            return decode(data)
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             self.error(
@@ -199,18 +207,8 @@ class _Reader:
 
     def via(self, index: int, text: str) -> None:
         """Add ``# via`` entries: parents by name; ``-r x.in`` or ``(pyproject.toml)``: direct."""
-        parents: list[str] = []
-        sourced = bool(self.sourced[index])
-        entries = iter(text.replace(",", " ").split())
-        for entry in entries:
-            if entry in {"-r", "-c"}:
-                sourced |= entry == "-r"
-                next(entries, None)
-            elif entry.startswith("("):
-                sourced = True
-            else:
-                parents.append(canonicalize_name(entry))
-        self.sourced[index] = sourced
+        parents, sourced = via_entries(text)
+        self.sourced[index] = bool(self.sourced[index]) or sourced
         self.reqs[index] = replace(self.reqs[index], via=self.reqs[index].via + tuple(parents))
 
     def line(self, content: str, path: Path, number: int, *, constraint: bool) -> int | None:
@@ -219,6 +217,8 @@ class _Reader:
         content = PER_REQ_OPTION.split(content, maxsplit=1)[0]
         flag = FLAG.match(content)
         kind = (flag["short"] or flag["long"][0]) if flag else None
+        if flag is None and (option := index_option(content, path.parent)) is not None:
+            self.options.append(option)  # where this file's packages come from
         if flag is None and content.startswith("-"):
             return None  # index, binary and feature options apply to the whole install
         if flag is not None and kind != "e":

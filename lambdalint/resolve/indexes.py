@@ -30,6 +30,17 @@ from typing import Any
 
 _KEYS = ("index-url", "extra-index-url", "find-links", "no-index")
 _TRUE = frozenset({"1", "true", "yes", "on"})
+_NETWORK_WORDS = (
+    "failed to fetch",
+    "error sending request",
+    "dns error",
+    "timed out",
+    "connection refused",
+    "could not connect",
+    "network",
+    "tcp connect error",
+)
+UNREACHABLE = "a package source could not be reached"
 _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@")
 
 # One family's settings as read so far: key -> (value, where it came from).
@@ -62,6 +73,35 @@ class IndexConfig:
             args += ["--index-strategy", self.index_strategy]
         return args
 
+    def with_file_options(self, options: Sequence[tuple[str, str]]) -> IndexConfig:
+        """This configuration with a requirements file's own source lines applied, as pip does.
+
+        In order: ``--no-index`` drops every index, ``--index-url`` replaces the indexes
+        configured so far, ``--extra-index-url`` and ``--find-links`` add to them. pip looks for
+        the best version across all of them, hence uv's ``unsafe-best-match``.
+        """
+        if not options:
+            return self
+        index, extras = self.index_url, list(self.extra_index_urls)
+        links, no_index = list(self.find_links), self.no_index
+        for key, value in options:
+            if key == "no-index":
+                no_index, index, extras = True, None, []
+            elif key == "find-links":
+                links.append(value)
+            elif key == "index-url" and not no_index:
+                index, extras = value, []
+            elif key == "extra-index-url" and not no_index:
+                extras.append(value)
+        return IndexConfig(
+            index_url=index,
+            extra_index_urls=tuple(dict.fromkeys(extras)),
+            find_links=tuple(dict.fromkeys(links)),
+            no_index=no_index,
+            source=f"{self.source} + requirements file",
+            index_strategy=self.index_strategy or "unsafe-best-match",
+        )
+
     def fingerprint(self) -> str:
         """A short stable digest for cache keys; credentials are removed before hashing."""
         canonical = json.dumps(
@@ -74,6 +114,20 @@ class IndexConfig:
             ]
         )
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def unreachable_note(message: str) -> str | None:
+    """A hedged note when uv could not reach a source (not a verdict on the requirements).
+
+    It names the source from uv's first error line, with any credentials masked.
+    """
+    if not any(word in message.lower() for word in _NETWORK_WORDS):
+        return None
+    first = redact_url(message.splitlines()[0].removeprefix("error:").strip())
+    return (
+        f"{UNREACHABLE} ({first}): what depends on it (wheels for the target, "
+        "dependencies, sizes) is unknown or was resolved without it"
+    )
 
 
 def redact_url(text: str, *, mask: str = "***@") -> str:

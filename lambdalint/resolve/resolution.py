@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from packaging.markers import InvalidMarker
 from packaging.requirements import InvalidRequirement
@@ -19,7 +18,7 @@ from packaging.utils import canonicalize_name
 
 from lambdalint.model import Requirement
 from lambdalint.resolve.cache import Cache
-from lambdalint.resolve.indexes import IndexConfig
+from lambdalint.resolve.indexes import IndexConfig, unreachable_note
 from lambdalint.resolve.sdists import SdistFacts
 from lambdalint.resolve.set_aside import compile_setting_aside, source_only_facts
 from lambdalint.resolve.target import Target
@@ -120,36 +119,6 @@ def requirement_lines(requirements: Iterable[Requirement], target: Target) -> li
     return sorted(set(lines))
 
 
-@dataclass
-class Resolver:
-    """Resolves requirement sets for targets within one run; identical sets resolve once."""
-
-    index: IndexConfig
-    cache: Cache
-    _done: dict[tuple[str, ...], Resolution] = field(default_factory=dict)
-
-    def resolve(
-        self,
-        requirements: tuple[Requirement, ...],
-        target: Target,
-        glibc: tuple[int, int],
-        lock_file: Path | None = None,
-    ) -> Resolution:
-        """The resolution for these requirements on this target (a lock file wins)."""
-        if lock_file is not None:
-            try:
-                text = lock_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                return Resolution(error=f"{lock_file.name} cannot be read: {error}")
-            return from_lock_file(text, requirements, target, glibc, self.cache)
-        lines = requirement_lines(requirements, target)
-        direct = sorted(r.normalized for r in requirements if r.direct and not r.constraint)
-        key = (*lines, "|", *direct, str(target), str(glibc))
-        if key not in self._done:
-            self._done[key] = resolve(requirements, target, glibc, self.index, self.cache)
-        return self._done[key]
-
-
 def from_lock_file(
     text: str,
     requirements: tuple[Requirement, ...],
@@ -195,32 +164,14 @@ def resolve(
         try:
             lock = compile_setting_aside(lines, target, glibc, index, cache)
         except ResolutionError as error:
-            if not error.packages and _unreachable(error.message):
-                return Resolution(note=f"the package index could not be reached: {error}")
+            if not error.packages and (note := unreachable_note(error.message)):
+                return Resolution(note=note)
             return Resolution(error=str(error), blamed=error.packages)
         except UvNotFoundError as error:
             return Resolution(note=str(error))
         cache.put_json("lock", key, lock.to_json())
     direct = {r.normalized for r in requirements if r.direct and not r.constraint}
     return _read_wheels(lock, direct, target, glibc, cache, index=index)
-
-
-_NETWORK_WORDS = (
-    "failed to fetch",
-    "error sending request",
-    "dns error",
-    "timed out",
-    "connection refused",
-    "could not connect",
-    "network",
-    "tcp connect error",
-)
-
-
-def _unreachable(message: str) -> bool:
-    """Whether uv failed to reach the index (not a verdict on the requirements)."""
-    lowered = message.lower()
-    return any(word in lowered for word in _NETWORK_WORDS)
 
 
 def _read_wheels(

@@ -250,7 +250,7 @@ def choose_wheel(
 def target_tags(
     python_version: tuple[int, int], glibc: tuple[int, int], architecture: str
 ) -> list[Tag]:
-    """The target's supported tags, most preferred first (``linux_*`` local builds excluded)."""
+    """The target's supported tags, most preferred first, as the target's pip ranks them."""
     machine = _MACHINE.get(architecture, architecture)
     oldest = 5 if machine == "x86_64" else 17  # aarch64 wheels start at manylinux2014
     platforms: list[str] = []
@@ -258,6 +258,7 @@ def target_tags(
         platforms.append(f"manylinux_2_{minor}_{machine}")
         if minor in _LEGACY:
             platforms.append(f"{_LEGACY[minor]}_{machine}")
+    platforms.append(f"linux_{machine}")  # last, as pip: find-links builds (torch +cpu)
     interpreter = f"cp{python_version[0]}{python_version[1]}"
     # CPython before 3.8 built with pymalloc (as Lambda's were) has the ABI tag cp37m.
     abi = f"{interpreter}m" if python_version < (3, 8) else interpreter
