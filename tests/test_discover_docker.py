@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from lambdalint.discover.docker import discover, read_dockerfile, wants
+from lambdalint.discover.docker import copied_code, discover, read_dockerfile, wants
 from lambdalint.discover.docker_builds import read_builds
 from lambdalint.model import Location, PackageType, Severity
 
@@ -406,3 +406,39 @@ def test_build_arg_values_from_copy_sources(tmp_path, copies, values):
     (tmp_path / "fns" / "__pycache__").mkdir()
     (tmp_path / "Dockerfile").write_text(BASE + "ARG FN\n" + copies, encoding="utf-8")
     assert arg_values(tmp_path / "Dockerfile", tmp_path, "FN") == values
+
+
+@pytest.mark.parametrize(
+    ("copy", "expected"),
+    [
+        ("COPY shared/ ${LAMBDA_TASK_ROOT}/shared/", [("shared", "shared")]),
+        ("COPY shared ./", [("shared", "")]),
+        ('COPY "shared/*" "./lib/"', [("shared/db.py", "lib/db.py")]),
+        ("COPY shared/db.py ${LAMBDA_TASK_ROOT}", [("shared/db.py", "db.py")]),
+        ("COPY shared/db.py store.py", [("shared/db.py", "store.py")]),
+        ("COPY shared/db.py app.py lib", [("shared/db.py", "lib/db.py"), ("app.py", "lib/app.py")]),
+        ("COPY shared/ /opt/shared/", []),
+    ],
+)
+def test_task_files_say_where_each_copy_lands(tmp_path, copy, expected):
+    """Each COPY source is placed at its path under the task root, as Docker places it."""
+    facts, _ = _facts(
+        tmp_path,
+        f'FROM public.ecr.aws/lambda/python:3.12\n{copy}\nCMD ["app.handler"]\n',
+        {"app.py": "def handler(event, context): ...\n", "shared/db.py": "import requests\n"},
+    )
+    assert facts is not None
+    assert [(h.relative_to(tmp_path).as_posix(), d) for h, d in facts.task_files] == expected
+
+
+def test_copied_code_is_what_lands_from_outside_the_code_folder(tmp_path):
+    """Only copies from outside the function's folder are extra code; its own are read anyway."""
+    facts, _ = _facts(
+        tmp_path,
+        "FROM public.ecr.aws/lambda/python:3.12\n"
+        "COPY shared/ ./shared/\nCOPY fn/ ./\nCOPY . ./\n"
+        'CMD ["app.handler"]\n',
+        {"fn/app.py": "import shared.db\n", "shared/db.py": "import requests\n"},
+    )
+    assert facts is not None
+    assert copied_code(facts, tmp_path / "fn") == ((tmp_path / "shared", "shared"),)

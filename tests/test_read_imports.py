@@ -272,3 +272,34 @@ def test_host_parse_error_mentions_host_for_newer_targets(tmp_path, target, ment
     result = scan(tmp_path, {"index.py": "x = (\n"}, target=target)
     (finding,) = result.findings
     assert ("lambdalint runs on Python" in finding.message) is mentions_host
+
+
+@pytest.mark.parametrize(
+    ("copied", "dest", "modules"),
+    [
+        ("shared", "shared", {"shared.db": "shared/db.py", "shared": "shared/__init__.py"}),
+        ("shared", "", {"db": "shared/db.py"}),
+        ("shared/db.py", "lib/store.py", {"lib.store": "shared/db.py"}),
+        ("shared/test_db.py", "lib/test_db.py", {}),
+        ("shared/db.py", "lib/store", {}),
+    ],
+)
+def test_copied_code_is_read_at_its_deployed_path(tmp_path, copied, dest, modules):
+    """Code copied in from outside the folder is named by where it lands, reported where it is."""
+    write_files(
+        tmp_path,
+        {
+            "shared/__init__.py": "",
+            "shared/db.py": "import requests\n",
+            "shared/test_db.py": "import pytest\n",
+        },
+    )
+    result = scan(tmp_path, {"index.py": "import lib.store\n"}, copied=((tmp_path / copied, dest),))
+    found = {m: f for m, f in result.module_files.items() if m != "index"}
+    assert found == modules
+    assert [r.module for r in result.imports if r.location.file != "fn/index.py"] == (
+        ["requests"] if any(f == "shared/db.py" for f in modules.values()) else []
+    )
+    assert [r.module for r in result.imports if r.location.file == "fn/index.py"] == (
+        [] if "lib.store" in modules else ["lib.store"]
+    )

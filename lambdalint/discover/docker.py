@@ -18,7 +18,14 @@ from lambdalint.discover.docker_builds import DockerBuild
 from lambdalint.discover.docker_facts import DockerfileFacts, read_dockerfile
 from lambdalint.model import Finding, Function, PackageType
 
-__all__ = ["DockerfileFacts", "discover", "image_function", "read_dockerfile", "wants"]
+__all__ = [
+    "DockerfileFacts",
+    "copied_code",
+    "discover",
+    "image_function",
+    "read_dockerfile",
+    "wants",
+]
 
 
 def wants(path: Path) -> bool:
@@ -80,10 +87,11 @@ def image_function(
     arg picks the code), so its code is the folder its handler file comes from.
     """
     chosen = handler or facts.handler
-    root = facts.code_root if per_build and chosen == facts.handler else None
+    code_dir = (facts.code_root if per_build and chosen == facts.handler else None) or facts.folder
     return replace(
         base,
-        code_dir=root or facts.folder,
+        code_dir=code_dir,
+        copied_code=copied_code(facts, code_dir),
         handler=chosen,
         handler_known=chosen is not None,
         handler_file=facts.handler_file if chosen == facts.handler else None,
@@ -96,4 +104,13 @@ def image_function(
         requirements_file=next(iter(facts.requirements_files), None),
         named_requirements=facts.named,
         notes=(*facts.notes, *base.notes),
+    )
+
+
+def copied_code(facts: DockerfileFacts, code_dir: Path) -> tuple[tuple[Path, str], ...]:
+    """What the image copies into the task root from outside ``code_dir`` (read as well)."""
+    return tuple(
+        (host, dest)
+        for host, dest in facts.task_files
+        if not host.is_relative_to(code_dir) and not code_dir.is_relative_to(host)
     )

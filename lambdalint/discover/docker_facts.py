@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lambdalint.diagnostics import locate, parse_error, relative
 from lambdalint.discover.base import TooLargeError, read_capped
-from lambdalint.discover.docker_paths import code_root, host_of, under
+from lambdalint.discover.docker_paths import code_root, host_of, placed, under
 from lambdalint.discover.dockerfile import assign, instructions, split_args
 from lambdalint.discover.shell import commands, pip_install, pip_packages, substitute
 from lambdalint.model import Finding, Location, Severity
@@ -42,6 +42,8 @@ class DockerfileFacts:
     is the build-context file ``COPY`` puts at ``/var/task/<module>.py``; ``code_root`` is the
     folder whose files land in the task root with it (its own folder when it is renamed).
     ``named`` holds the requirements a ``RUN pip install`` names on its command line, where.
+    ``task_files``: each build-context file or folder copied into the task root, with its path
+    there (relative, "" for the task root itself), so code copied from elsewhere is read too.
     """
 
     runtime: str | None
@@ -56,6 +58,7 @@ class DockerfileFacts:
     handler_file: Path | None = None
     code_root: Path | None = None
     named: tuple[tuple[str, Location], ...] = ()
+    task_files: tuple[tuple[Path, str], ...] = ()
 
 
 _Install = tuple[str | None, tuple[Path, ...], tuple[tuple[str, int], ...]]
@@ -74,6 +77,7 @@ class _Stage:
     workdir: str = "/"
     handler: str | None = None
     copies: list[tuple[tuple[Path, ...], str]] = field(default_factory=list)
+    placed: list[tuple[Path, str]] = field(default_factory=list)  # each host, where it lands
     installs: list[_Install] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -84,6 +88,7 @@ class _Stage:
             line=line,
             env=dict(self.env),
             copies=list(self.copies),
+            placed=list(self.placed),
             installs=list(self.installs),
             notes=list(self.notes),
         )
@@ -203,6 +208,7 @@ class _Reader:
     def copy(self, stage: _Stage, words: list[str]) -> None:
         origin = next((w[7:].lower() for w in words if w.startswith("--from=")), None)
         *sources, dest = [w for w in words if not w.startswith("--")] or [""]
+        into = dest.endswith("/") or len(sources) > 1 or any(c in "".join(sources) for c in "*?[")
         dest = stage.path(dest)
         if origin is not None:  # only what a pip install put in the other stage matters
             other = self.names.get(origin, _Stage(0))
@@ -216,6 +222,8 @@ class _Reader:
             elif (self.context / src).exists():
                 hosts.append((self.context / src).resolve())
         stage.copies.append((tuple(hosts), dest))
+        into = into or dest == stage.env.get("LAMBDA_TASK_ROOT", TASK_ROOT)  # an existing folder
+        stage.placed += placed(hosts, dest, into=into)
 
     def run(self, stage: _Stage, words: list[str], line: int) -> None:
         for command in commands(words):
@@ -251,6 +259,10 @@ class _Reader:
                     "/var/runtime still wins for boto3"
                 )
         code = [h for hosts, dest in stage.copies if under(dest, task_root) for h in hosts]
+        landed = [(h, d) for h, d in stage.placed if under(d, task_root)]
+        task_files = [
+            (h, "" if d == task_root else posixpath.relpath(d, task_root)) for h, d in landed
+        ]
         folder, host = self.path.resolve().parent, None
         if stage.handler:
             module = stage.handler.rpartition(".")[0].replace(".", "/") + ".py"
@@ -272,6 +284,7 @@ class _Reader:
             handler_file=host,
             code_root=code_root(host, module) if host is not None else None,
             named=tuple(named),
+            task_files=tuple(task_files),
         )
 
 

@@ -43,3 +43,16 @@ def host_of(copies: Sequence[tuple[tuple[Path, ...], str]], container: str) -> P
             if candidate.exists():
                 return candidate.resolve()
     return None
+
+
+def placed(hosts: Sequence[Path], dest: str, *, into: bool) -> list[tuple[Path, str]]:
+    """Where one ``COPY`` puts each source, as Docker does.
+
+    A folder's contents go to ``dest``; a file to ``dest/<name>`` when ``dest`` is a folder
+    (``into``: a trailing ``/``, several sources, a wildcard), else to ``dest`` itself
+    (``COPY collection.py app.py`` renames it).
+    """
+    return [
+        (host, dest if host.is_dir() or not into else posixpath.join(dest, host.name))
+        for host in hosts
+    ]

@@ -58,11 +58,20 @@ def scan_code(
     root: Path,
     target: tuple[int, int],
     skip: frozenset[str] = frozenset(),
+    copied: tuple[tuple[Path, str], ...] = (),
 ) -> CodeScan:
-    """Read every ``.py`` file of the function in ``code_dir``; ``skip`` names vendored code."""
+    """Read every ``.py`` file of the function in ``code_dir``; ``skip`` names vendored code.
+
+    ``copied`` are files or folders from elsewhere placed at a path in the deployed package
+    (``Function.copied_code``): read as the modules that path names, reported where they are.
+    """
     findings: list[Finding] = []
-    paths = _python_files(code_dir, skip, findings)
-    parts = [p.relative_to(code_dir).parts for p in paths]
+    placed = {p.relative_to(code_dir).parts: p for p in _python_files(code_dir, skip, findings)}
+    for host, dest in copied:
+        for at, path in _copied_files(host, dest, findings):
+            placed.setdefault(at, path)  # the function's own folder is copied last, and wins
+    parts = sorted(placed)
+    paths = [placed[p] for p in parts]
     names = _names_by_dir(parts)
     local = names[()] | names.get(("src",), frozenset())
     imports: list[ImportRef] = []
@@ -170,6 +179,19 @@ def _python_files(code_dir: Path, skip: frozenset[str], findings: list[Finding])
             if f.endswith(".py") and not _is_test(f) and not (top and f[:-3] in skip)
         )
     return sorted(found, key=lambda p: p.relative_to(code_dir).parts)
+
+
+def _copied_files(
+    host: Path, dest: str, findings: list[Finding]
+) -> list[tuple[tuple[str, ...], Path]]:
+    """The Python files a copy of ``host`` to ``dest`` ships, by their path parts there."""
+    at = tuple(part for part in dest.split("/") if part)
+    if host.is_dir():
+        files = _python_files(host, frozenset(), findings)
+        return [((*at, *f.relative_to(host).parts), f) for f in files]
+    if at and at[-1].endswith(".py") and not _is_test(at[-1]) and host.is_file():
+        return [(at, host)]
+    return []
 
 
 def _names_by_dir(parts: list[tuple[str, ...]]) -> dict[tuple[str, ...], frozenset[str]]:
