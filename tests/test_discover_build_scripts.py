@@ -54,6 +54,21 @@ def test_wants(path, wanted):
     assert wants(Path(path)) is wanted
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "wanted"),
+    [
+        ("infra.yaml", "Resources:\n  B:\n    Type: AWS::CodeBuild::Project\n", True),
+        ("infra.json", '{"Resources": {"B": {"Type": "AWS::CodeBuild::Project"}}}', True),
+        ("infra.yaml", "Resources:\n  F:\n    Type: AWS::Lambda::Function\n", False),
+        ("notes.md", "AWS::CodeBuild::Project\n", False),
+    ],
+)
+def test_wants_templates_with_codebuild(tmp_path, name, text, wanted):
+    """A template is read as a build script when it declares a CodeBuild project."""
+    [path] = write(tmp_path, {name: text})
+    assert wants(path) is wanted
+
+
 SCRIPT_CASES = [
     (
         "shell-script",
@@ -116,6 +131,39 @@ SCRIPT_CASES = [
                 """
         },
         [("lambda/requirements.txt", "dist/layer/python", "buildspec.yml", 9, None)],
+    ),
+    (
+        "cloudformation-codebuild-project",
+        {
+            "infra.yaml": """\
+                Parameters:
+                  Out: {Type: String, Default: dist}
+                Resources:
+                  Build:
+                    Type: AWS::CodeBuild::Project
+                    Properties:
+                      Source:
+                        Type: GITHUB
+                        BuildSpec: !Sub |
+                          version: 0.2
+                          phases:
+                            build:
+                              commands:
+                                - pip install -r layer/requirements.txt -t ${Out}/python
+                """
+        },
+        [("layer/requirements.txt", "dist/python", "infra.yaml", 14, None)],
+    ),
+    (
+        "cloudformation-json-buildspec-on-one-line",
+        {
+            "infra.json": (
+                '{"Resources": {"Build": {"Type": "AWS::CodeBuild::Project", "Properties":\n'
+                '  {"Source": {"BuildSpec": "version: 0.2\\nphases:\\n  build:\\n    commands:'
+                '\\n      - pip install -r r.txt -t python\\n"}}}}}\n'
+            )
+        },
+        [("r.txt", "python", "infra.json", 2, None)],
     ),
     (
         "poetry-export-writes-the-requirements",
@@ -396,14 +444,20 @@ S3_ZIP_CASES = [
     (
         "installs-under-python",
         "pip install -r requirements.txt -t python\nzip -r fn.zip app.py python/\n",
-        ("fn", True, 2),
+        ("fn", True, 2, True),
     ),
     (
         "installs-at-the-root",
         "pip install -r requirements.txt -t build\ncd build && zip -r ../fn.zip .\n",
-        ("fn/build", True, None),
+        ("fn/build", True, None, True),
     ),
-    ("code-only", "zip fn *.py\n", ("fn", False, None)),
+    ("code-only", "zip fn *.py\n", ("fn", False, None, False)),
+    ("ships-requirements", "zip fn.zip app.py requirements.txt\n", ("fn", False, None, True)),
+    (
+        "uploaded-as-the-key",
+        "zip -r build.zip app.py\naws s3 cp build.zip s3://b/v1/fn.zip --quiet\n",
+        ("fn", False, None, False),
+    ),
     ("another-name", "zip -r other.zip app.py\n", None),
 ]
 
@@ -412,7 +466,7 @@ S3_ZIP_CASES = [
     ("script", "expected"), [c[1:] for c in S3_ZIP_CASES], ids=[c[0] for c in S3_ZIP_CASES]
 )
 def test_s3_code_built_by_a_script(tmp_path, script, expected):
-    """An S3Key names the zip a script writes: its folder is the code, its pip says the rest."""
+    """An S3Key names the zip a script writes or uploads; its folder, pip and files say the rest."""
     template = (
         "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n"
         "    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
@@ -429,7 +483,8 @@ def test_s3_code_built_by_a_script(tmp_path, script, expected):
     [function] = s3
     layout = function.layer_layout.line if function.layer_layout else None
     folder = function.code_dir.relative_to(tmp_path.resolve()).as_posix()
-    assert (folder, function.installs_requirements, layout) == expected
+    shipped = function.ships_declarations
+    assert (folder, function.installs_requirements, layout, shipped) == expected
 
 
 @pytest.mark.parametrize(("written", "built"), [("layer.zip", True), ("other.zip", False)])

@@ -141,6 +141,25 @@ SCRIPT_CASES = [
         ],
     ),
     (
+        "listing-of-the-folder",
+        "cd fn\nitems=$(ls -A | tr '\\n' ' ')\nzip -r fn.zip $items\n",
+        [Zip(3, ROOT / "fn/fn.zip", ROOT / "fn", (ROOT / "fn",))],
+    ),
+    (
+        "moved-then-uploaded",
+        "cd fn && zip -r fn.zip .\ncd ..\nmv fn/fn.zip dist/\naws s3 cp dist/fn.zip s3://b/v2/api.zip\n",
+        [
+            Zip(1, ROOT / "fn/fn.zip", ROOT / "fn", (ROOT / "fn",)),
+            Zip(1, ROOT / "dist/fn.zip", ROOT / "fn", (ROOT / "fn",)),
+            Zip(1, ROOT / "dist/fn.zip", ROOT / "fn", (ROOT / "fn",), uploaded="api.zip"),
+        ],
+    ),
+    (
+        "copies-of-other-files",
+        "cp a.zip b.zip\naws s3 cp s3://b/x.zip y.zip\naws s3 cp x.zip s3://b/${KEY}\n",
+        [],
+    ),
+    (
         "heredoc-and-comments",
         "# pip install -r no.txt -t no\ncat <<EOF > x\npip install -r no.txt -t no\nEOF\n",
         [],
@@ -160,3 +179,32 @@ def test_unbalanced_quote_still_reads_the_words():
     """A line shlex cannot split is read as plain words rather than dropped."""
     [step] = Shell(ROOT).run("pip install -r r.txt -t out 'oops\n")
     assert step == Install(1, (ROOT / "r.txt",), ROOT / "out")
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        (
+            (
+                "git clone --depth 1 https://git.example.com/shop.git src\n"
+                "cd src/fn\nzip -r ../../fn.zip .\ncd ../..\npip install -r src/r.txt -t python\n"
+            ),
+            [
+                Zip(3, ROOT / "fn.zip", ROOT / "fn", (ROOT / "fn",)),
+                Install(5, (ROOT / "r.txt",), ROOT / "python"),
+            ],
+        ),
+        (
+            "git clone https://git.example.com/shop.git\ncd shop && zip -r ../a.zip fn\n",
+            [Zip(2, ROOT / "a.zip", ROOT, (ROOT / "fn",))],
+        ),
+        (
+            "git clone https://git.example.com/other.git src\ncd src && zip -r ../a.zip fn\n",
+            [Zip(2, ROOT / "a.zip", ROOT / "src", (ROOT / "src/fn",))],
+        ),
+    ],
+)
+def test_clone_of_the_repository(script, expected):
+    """Paths in a clone of a known URL are the original folder's; ``../`` leaves the clone."""
+    shell = Shell(ROOT, clones={"https://git.example.com/shop.git": ROOT})
+    assert list(shell.run(script)) == expected

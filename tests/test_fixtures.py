@@ -49,6 +49,8 @@ CASES = [
     ("serverless-moved-to-src", [], 1),
     ("cfn-s3-script-zips", [], 1),
     ("cdk-image-build-args", [], 1),
+    ("image-shared-code", [], 1),
+    ("cfn-codebuild-buildspec", [], 1),
 ]
 
 

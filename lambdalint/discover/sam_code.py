@@ -27,12 +27,12 @@ def s3_key(tpl: Template, code: object) -> str | None:
         key = code.removeprefix("s3://").partition("/")[2] if code.startswith("s3://") else None
     else:
         raw = mapping(code).get("S3Key", mapping(code).get("Key"))
-        key = tpl.literal(raw) or _sub(tpl, raw)
+        key = tpl.literal(raw) or sub_text(tpl, raw)
     name = PurePosixPath(key).name if key else ""
     return name if name and "${" not in name else None
 
 
-def _sub(tpl: Template, value: object) -> str | None:
+def sub_text(tpl: Template, value: object) -> str | None:
     """``Fn::Sub`` text with ``${Name}`` from its own variables or parameter defaults."""
     arg = mapping(value).get("Fn::Sub")
     text, names = arg, {}

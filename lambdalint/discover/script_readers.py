@@ -1,7 +1,8 @@
 """Build scripts by kind, read as shell words, never run: their installs, exports and zips.
 
 Shell scripts (run from their folder or the repository root), Makefile recipe lines, GitHub
-Actions steps (``run``), CodeBuild ``phases.*.commands`` and task runners
+Actions steps (``run``), CodeBuild ``phases.*.commands`` (of a buildspec file, or the
+``Source.BuildSpec`` text of a CloudFormation ``AWS::CodeBuild::Project``) and task runners
 (``task_runners.py``). ``build_scripts.py`` says what the steps mean for layers and functions.
 """
 
@@ -9,9 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.discover import task_runners
+from lambdalint.discover.base import MAX_BYTES
+from lambdalint.discover.cfn_yaml import Template, TemplateError, load_with_lines, mapping
+from lambdalint.discover.sam_code import sub_text
 from lambdalint.discover.serverless_yaml import Node, load
 from lambdalint.discover.shell import Shell, Step, logical_lines
 
@@ -21,15 +26,34 @@ _MAKE_REF = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
 BUILDSPEC = re.compile(r"buildspec[\w.-]*\.ya?ml")
 _BLOCK = re.compile(r"\s*-?\s*run\s*:\s*[|>]")
 _WORKSPACE = re.compile(r"\$\{\{\s*github\.workspace\s*\}\}")
+_CODEBUILD = "AWS::CodeBuild::Project"
+_TEMPLATES = frozenset({".yaml", ".yml", ".json", ".template"})
 
 
 def wants(path: Path) -> bool:
     """Shell scripts, Makefiles, GitHub workflows, CodeBuild buildspecs and task runners."""
-    name, parent = path.name, path.parent
+    name = path.name
     if path.suffix in {".sh", ".bash", ".mk"} or name in MAKEFILES or task_runners.wants(path):
         return True
+    return _script_yaml(path) or _builds_code(path)
+
+
+def _script_yaml(path: Path) -> bool:
+    """A GitHub workflow or a CodeBuild buildspec file."""
+    parent = path.parent
     workflow = parent.name == "workflows" and parent.parent.name == ".github"
-    return (workflow and path.suffix in {".yml", ".yaml"}) or bool(BUILDSPEC.fullmatch(name))
+    return (workflow and path.suffix in {".yml", ".yaml"}) or bool(BUILDSPEC.fullmatch(path.name))
+
+
+def _builds_code(path: Path) -> bool:
+    """A CloudFormation template with a CodeBuild project (its buildspec may be inline)."""
+    if path.suffix.lower() not in _TEMPLATES:
+        return False
+    try:
+        with path.open("rb") as handle:
+            return _CODEBUILD.encode() in handle.read(MAX_BYTES)
+    except OSError:
+        return False
 
 
 def steps(path: Path, text: str, root: Path) -> Iterator[Step]:
@@ -37,7 +61,7 @@ def steps(path: Path, text: str, root: Path) -> Iterator[Step]:
     here = path.resolve().parent
     if task_runners.wants(path):
         yield from task_runners.steps(path, text)
-    elif path.suffix in {".yml", ".yaml"}:
+    elif _script_yaml(path):
         try:
             document = load(text)
         except Exception:  # noqa: BLE001 - PyYAML is imported lazily; any YAMLError
@@ -46,6 +70,8 @@ def steps(path: Path, text: str, root: Path) -> Iterator[Step]:
             lines = text.splitlines()
             read = _buildspec if BUILDSPEC.fullmatch(path.name) else _workflow
             yield from read(document, lines, root)
+    elif path.suffix.lower() in _TEMPLATES:
+        yield from _template_buildspecs(path, text, root)
     elif path.name in MAKEFILES or path.suffix == ".mk":
         yield from _makefile(text, here)
     else:  # run from its own folder, or from the repository root as ``./scripts/build.sh``
@@ -102,10 +128,55 @@ def _run_defaults(node: Node) -> str | None:
     return folder if isinstance(folder, str) else None
 
 
-def _buildspec(document: Node, lines: list[str], root: Path) -> Iterator[Step]:
+def _template_buildspecs(path: Path, text: str, root: Path) -> Iterator[Step]:
+    """The ``Source.BuildSpec`` text (``!Sub`` filled in) of each CodeBuild project.
+
+    It runs from the project's source, taken to be this repository (read from the repository
+    root and, like a shell script, from the template's folder); a ``git clone`` of the source's
+    own ``Location`` is that folder again. Lines are the template's.
+    """
+    try:
+        data, lines = load_with_lines(text)
+    except TemplateError:
+        return
+    tpl = Template(path, root, data if isinstance(data, dict) else {}, lines)
+    for resource in tpl.resources.values():
+        if mapping(resource).get("Type") != _CODEBUILD:
+            continue
+        source = mapping(mapping(resource.get("Properties")).get("Source"))
+        spec = source.get("BuildSpec")
+        spec = spec if isinstance(spec, str) else sub_text(tpl, spec)
+        try:
+            document = load(spec) if spec and "\n" in spec.strip() else None  # else a file name
+        except Exception:  # noqa: BLE001, S112 - PyYAML is imported lazily; any YAMLError
+            continue
+        if not isinstance(document, Node) or spec is None:
+            continue
+        location, ref = source.get("Location"), mapping(source.get("Location")).get("Ref")
+        origins = {tpl.literal(location), f"${{{ref}}}" if isinstance(ref, str) else None}
+        at = tpl.where(source, "BuildSpec").line or 1
+        offset = _offset(text.splitlines(), spec.splitlines()[0].strip(), at)
+        for start in dict.fromkeys((root, path.resolve().parent)):
+            clones = {origin: start for origin in origins if origin}
+            for step in _buildspec(document, spec.splitlines(), start, clones):
+                yield replace(step, line=at if offset is None else step.line + offset)
+
+
+def _offset(lines: list[str], first: str, at: int) -> int | None:
+    """How far below the template's top the buildspec text starts (None: on one line, JSON)."""
+    for index in range(at - 1, min(at + 2, len(lines))):
+        if lines[index].strip() == first and first:
+            return index
+    return None
+
+
+def _buildspec(
+    document: Node, lines: list[str], root: Path, clones: dict[str, Path] | None = None
+) -> Iterator[Step]:
     """``phases.<phase>.commands`` in order, one shell from the source root."""
     env = document.get("env")
-    shell = Shell(root, _env(env.get("variables")) if isinstance(env, Node) else {})
+    variables = _env(env.get("variables")) if isinstance(env, Node) else {}
+    shell = Shell(root, variables, clones=clones or {})
     for phase in _nodes(document.get("phases")):
         if not isinstance(phase, Node) or not isinstance(phase.get("commands"), list):
             continue

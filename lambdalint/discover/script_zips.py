@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _GLOB = re.compile(r"[*?\[]")
 _SITE = re.compile(r"python(?:/lib/python3\.\d+/site-packages)?")
+_DECLARATIONS = ("requirements.txt", "requirements.in", "Pipfile", "pyproject.toml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +32,12 @@ class ScriptZip:
     """A script line that zips the folder ``folder`` (some of it) into ``output``.
 
     ``installs`` are the script's earlier pip installs whose target the zip takes in, each with
-    its place in the zip ("" for the root). ``present`` counts the zip's paths, and the files
-    those installs read, that are in the repository (it ranks the readings of a script run from
-    its folder or the root);
-    ``complete`` says every path is there or filled by one of those installs.
+    its place in the zip ("" for the root). ``uploaded`` is the S3 object name a later
+    ``aws s3 cp`` gives it. ``present`` counts the zip's paths, and the files those installs
+    read, that are in the repository (it ranks the readings of a script run from its folder or
+    the root); ``complete`` says every path is there or filled by one of those installs.
+    ``declares`` says it takes in a requirements file or pyproject.toml of the folder (``zip -r
+    fn.zip .`` does, ``zip fn.zip app.py`` does not).
     """
 
     output: Path
@@ -43,6 +46,8 @@ class ScriptZip:
     present: int
     complete: bool
     installs: tuple[tuple[str, ScriptInstall], ...]
+    uploaded: str | None = None
+    declares: bool = True
 
 
 def script_zip(step: Zip, installs: Sequence[ScriptInstall], location: Location) -> ScriptZip:
@@ -58,7 +63,9 @@ def script_zip(step: Zip, installs: Sequence[ScriptInstall], location: Location)
     present = sum(1 for item in step.items if _exists(item))
     present += sum(1 for _, install in inside if install.source is not None)
     complete = all(_exists(i) or any(t.is_relative_to(i) for t in filled) for i in step.items)
-    return ScriptZip(step.output, step.cwd, location, present, complete, tuple(inside))
+    declares = any(_takes(step, step.cwd / name) for name in _DECLARATIONS)
+    parts = (step.output, step.cwd, location, present, complete, tuple(inside), step.uploaded)
+    return ScriptZip(*parts, declares=declares)
 
 
 def _takes(step: Zip, target: Path) -> bool:
@@ -99,7 +106,7 @@ def _writer(artifact: Artifact, zips: Sequence[ScriptZip]) -> ScriptZip | None:
     if artifact.path is not None:
         found = [z for z in zips if z.output.resolve() == artifact.path.resolve()]
     else:
-        found = [z for z in zips if z.output.name == artifact.name]
+        found = [z for z in zips if artifact.name in {z.output.name, z.uploaded}]
     best = max((z.present for z in found), default=0)
     found = [z for z in found if z.present == best]
     return found[0] if len({z.folder for z in found}) == 1 else None
@@ -119,6 +126,7 @@ def _function(function: Function, name: str, made: ScriptZip) -> Function:
         requirements_file=install.source if install else function.requirements_file,
         built_by=install.location if install else None,
         layer_layout=made.location if layered and not at_root else None,
+        ships_declarations=install is not None or made.declares,
         notes=(*function.notes, f"{name} is written by {where}"),
     )
 

@@ -13,17 +13,27 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from itertools import dropwhile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from lambdalint.discover.shell_files import ASSIGN as _ASSIGN
+from lambdalint.discover.shell_files import (
+    LISTING,
+    clone,
+    copy,
+    export,
+    is_folder,
+    program_words,
+    uploaded_name,
+    zip_archive,
+)
 
 _VAR = re.compile(r"\$(?:\{(\w+)(?::?([-+])([^}]*))?\}|(\w+))")
 _DIRNAME = r"\$\(\s*dirname\b[^)]*\)"  # ``$(dirname "$0")``, also inside ``$(cd ... && pwd)``
 _QUIET = r"(?:\s*(?:&|[12])?>>?\s*(?:/dev/null|&[12]))*"  # ``&> /dev/null``, ``>/dev/null 2>&1``
 _HERE = re.compile(rf"\$\(\s*cd\s+\"?{_DIRNAME}\"?{_QUIET}\s*(?:&&|;)\s*pwd\s*\)|{_DIRNAME}")
 _HEREDOC = re.compile(r"(?<!<)<<-?(?!<)\s*([\"']?)(\w+)\1")
-_ASSIGN = re.compile(r"[A-Za-z_]\w*=")
-_PIP = re.compile(r"pip[\d.]*")
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")"})
 _TARGETS = frozenset({"-t", "--target", "--prefix", "--root"})
 _VALUED = _TARGETS | {"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "-e"}
@@ -34,15 +44,6 @@ _VALUED |= {"--config-settings", "--progress-bar", "--python", "--proxy", "--tim
 _VALUED |= {"--retries", "--exists-action", "--root-user-action", "--report", "--use-feature"}
 _ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2")
 _NAMED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[\w,.\s-]*\])?\s*([<>=!~;@].*)?")
-_OUTPUT = frozenset({"-o", "--output", "--output-file"})
-_PROJECT = frozenset({"--project", "--directory", "-C", "-p"})
-_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
-_ZIP_VALUED = frozenset({"-b", "-n", "-t", "-tt", "-P", "-Z", "-s", "-O", "--temp-path"})
-_ZIP_PATTERNS = frozenset({"-x", "-i", "--exclude", "--include"})  # patterns to the end
-EXPORTERS = frozenset(
-    {"poetry export", "uv export", "pdm export", "pip freeze", "pip compile", "pip-compile"}
-)
-"""Commands that write a requirements file from declared dependencies (``uv pip compile``…)."""
 
 
 def split(line: str, *, punctuation: bool = True) -> list[str]:
@@ -103,7 +104,7 @@ def pip_packages(command: list[str]) -> list[str]:
 
 
 def _pip_install(command: list[str]) -> tuple[str | None, list[str], list[str]] | None:
-    words = _program(command, "pip")
+    words = program_words(command, "pip")
     if words is None or [w for w in words if not w.startswith("-")][:1] != ["install"]:
         return None
     target: str | None = None
@@ -125,69 +126,12 @@ def _pip_install(command: list[str]) -> tuple[str | None, list[str], list[str]] 
     return target, requirements, named
 
 
-def export(command: list[str]) -> tuple[str, str, str | None] | None:
-    """(the exporter, the file it writes, its input) when ``command`` writes requirements.
-
-    The input is the ``--project`` folder of ``poetry``/``uv``/``pdm export`` and ``pip
-    freeze``, or the ``.in``/``pyproject.toml`` file ``pip-compile`` reads; None when unsaid.
-    """
-    words = list(dropwhile(_ASSIGN.match, command))
-    pip = _program(command, "pip")
-    program = "pip" if pip is not None else posixpath.basename(words[0]) if words else ""
-    args = pip if pip is not None else words[1:]
-    verbs = [w for w in args if not w.startswith("-") and w != ">"]
-    tool = program if program == "pip-compile" else f"{program} {verbs[0] if verbs else ''}"
-    if tool not in EXPORTERS:
-        return None
-    output = source = None
-    rest = iter(args)
-    for word in rest:
-        option, eq, value = word.partition("=")
-        value = value if eq else (next(rest, "") if option in _OUTPUT | _PROJECT | {">"} else "")
-        if option in _OUTPUT or option == ">":
-            output = value
-        elif option in _PROJECT:
-            source = value
-        elif "compile" in tool and word.endswith((".in", ".toml")):
-            source = word
-    return (tool, output, source) if output else None
-
-
-def zip_archive(command: list[str]) -> tuple[str, list[str]] | None:
-    """(the archive, the paths it adds) when ``command`` is ``zip``; ``.zip`` is implied."""
-    words = list(dropwhile(_ASSIGN.match, command))
-    if not words or posixpath.basename(words[0]) != "zip":
-        return None
-    rest, items = iter(words[1:]), list[str]()
-    for word in rest:
-        if word in _ZIP_PATTERNS:
-            break
-        if word in _ZIP_VALUED:
-            next(rest, "")
-        elif not word.startswith("-"):
-            items.append(word)
-    if not items:
-        return None
-    return items[0] if posixpath.splitext(items[0])[1] else f"{items[0]}.zip", items[1:]
-
-
 def _inner(command: list[str]) -> str | None:
     """The command string of ``sh -c "..."``, alone or after ``docker run IMAGE``."""
     for index, word in enumerate(command[:-2]):
         if posixpath.basename(word) in _SHELLS and command[index + 1] == "-c":
             return command[index + 2]
     return None
-
-
-def _program(command: list[str], name: str) -> list[str] | None:
-    """The words after ``pip`` (``python -m pip``, ``uv pip``, ``pip3.12``), else None."""
-    words = list(dropwhile(_ASSIGN.match, command))  # drop leading VAR=value
-    program = posixpath.basename(words[0]) if words else ""
-    if program.startswith("python") and words[1:3] == ["-m", name]:
-        return words[3:]
-    if program == "uv" and words[1:2] == [name]:
-        return words[2:]
-    return words[1:] if name == "pip" and _PIP.fullmatch(program) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,12 +155,16 @@ class Export:
 
 @dataclass(frozen=True, slots=True)
 class Zip:
-    """``zip`` writes ``output`` from ``items`` (absolute; globs as written), run in ``cwd``."""
+    """``zip`` writes ``output`` from ``items`` (absolute; globs as written), run in ``cwd``.
+
+    ``line`` stays the ``zip`` line when the zip is later moved (``output`` is where it ends up).
+    """
 
     line: int
     output: Path
     cwd: Path
     items: tuple[Path, ...]
+    uploaded: str | None = None  # the S3 object name it is copied to, by a later ``aws s3 cp``
 
 
 Step = Install | Export | Zip
@@ -229,10 +177,25 @@ class Shell:
     cwd: Path
     env: dict[str, str] = field(default_factory=dict)
     here: Path | None = None  # the script's own folder, for ``$(dirname "$0")``
+    clones: dict[str, Path] = field(default_factory=dict)  # URLs of folders, e.g. the repository
+    aliases: dict[Path, Path] = field(default_factory=dict)  # a clone's folder -> the original
+    zips: dict[Path, Zip] = field(default_factory=dict)  # zips written so far, by where they are
 
     def path(self, word: str) -> Path:
-        """``word`` as a path from the current folder (``~`` and absolute paths as written)."""
-        return Path(os.path.normpath(self.cwd / word))
+        """``word`` as a path from the current folder (``~`` and absolute paths as written).
+
+        A path inside a clone of a known folder is that folder's path.
+        """
+        return self._real(self._here(word))
+
+    def _here(self, word: str) -> Path:
+        return Path(os.path.normpath(self.cwd / word))  # in a clone while ``cwd`` is: ``../..``
+
+    def _real(self, path: Path) -> Path:
+        for clone_dir, original in self.aliases.items():
+            if path.is_relative_to(clone_dir):
+                return original / path.relative_to(clone_dir)
+        return path
 
     def run(self, text: str, first_line: int = 1) -> Iterator[Step]:
         """Every pip install, export and zip in ``text``, a script body from ``first_line``."""
@@ -243,6 +206,7 @@ class Shell:
                 continue
             heredoc = match[2] if (match := _HEREDOC.search(line)) else ""
             here = _HERE.sub(lambda _: str(self.here), line) if self.here is not None else line
+            here = LISTING.sub(".", here)
             yield from self.line(substitute(here, self.env), number)
 
     def line(self, line: str, number: int) -> Iterator[Step]:
@@ -256,7 +220,7 @@ class Shell:
             if all(_ASSIGN.match(w) for w in command):
                 self.env.update(w.partition("=")[::2] for w in command)
             elif command[0] in {"cd", "pushd"} and len(command) == 2:  # noqa: PLR2004
-                self.cwd = self.path(command[1])
+                self.cwd = self._here(command[1])
             elif command[0] == "export" and all(_ASSIGN.match(w) for w in command[1:]):
                 self.env.update(w.partition("=")[::2] for w in command[1:])
             elif (install := pip_install(command)) is not None:
@@ -266,19 +230,44 @@ class Shell:
             elif (exported := export(command)) is not None:
                 tool, output, source = exported
                 yield Export(number, tool, self.path(output), self._source(tool, source))
-            elif (archive := zip_archive(command)) is not None:
-                items = tuple(self.path(item) for item in archive[1])
-                yield Zip(number, self.path(archive[0]), self.cwd, items)
             elif (inner := _inner(command)) is not None:  # a shell of its own
-                yield from Shell(self.cwd, dict(self.env), self.here).line(inner, number)
+                yield from replace(self, env=dict(self.env)).line(inner, number)
+            else:
+                yield from self._files(command, number)
         self.cwd = outer or self.cwd
+
+    def _files(self, command: list[str], number: int) -> Iterator[Zip]:
+        """A ``zip``, a move or upload of one, or a ``git clone`` of a known folder."""
+        if (archive := zip_archive(command)) is not None:
+            output = self.path(archive[0])
+            items = tuple(self.path(item) for item in archive[1])
+            made = self.zips[output] = Zip(number, output, self.path("."), items)
+            yield made
+        elif (copied := copy(command)) is not None:
+            yield from self._copy(*copied)
+        elif (cloned := clone(command)) is not None and cloned[0] in self.clones:
+            self.aliases[self._here(cloned[1])] = self.clones[cloned[0]]
+
+    def _copy(self, sources: list[str], destination: str) -> Iterator[Zip]:
+        """The zips among ``sources``, moved to ``destination`` or uploaded to S3 there."""
+        for source in sources:
+            made = self.zips.get(self.path(source))
+            if made is None:
+                continue
+            if destination.startswith("s3://"):
+                name = uploaded_name(destination, source)
+                yield replace(made, uploaded=name) if name else made
+                continue
+            output = self.path(destination)
+            output = output / made.output.name if is_folder(destination) else output
+            moved = self.zips[output] = replace(made, output=output)
+            yield moved
 
     def _source(self, tool: str, given: str | None) -> Path:
         """The file an exporter reads: its input file, else the project's pyproject.toml."""
         if "compile" in tool:
-            default = self.cwd / "requirements.in"
-            return self.path(given) if given else default
-        return (self.path(given) if given else self.cwd) / "pyproject.toml"
+            return self.path(given or "requirements.in")
+        return self.path(given or ".") / "pyproject.toml"
 
 
 def logical_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
