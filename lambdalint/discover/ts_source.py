@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 _OPEN, _CLOSE = "([{", ")]}"
+_QUOTES = "'\"`"
 _IMPORT = re.compile(
     r"""import\s+(?:\*\s+as\s+(?P<star>\w+)|\{(?P<names>[^}]*)\})\s+from\s+['"](?P<module>[^'"]+)['"]"""
 )
@@ -47,17 +48,12 @@ def parse(text: str) -> Source:
 
 def _blank_comments(text: str) -> str:
     """``//`` and ``/* */`` comments replaced by spaces; strings are left alone."""
-    out, i, quote = list(text), 0, ""
+    out, i = list(text), 0
     while i < len(text):
-        char = text[i]
-        if quote:
-            if char == "\\":
-                i += 2
-                continue
-            quote = "" if char == quote else quote
-        elif char in "'\"`":
-            quote = char
-        elif text.startswith("//", i) or text.startswith("/*", i):
+        if text[i] in _QUOTES:
+            i = _string_end(text, i)
+            continue
+        if text.startswith("//", i) or text.startswith("/*", i):
             end = text.find("\n" if text[i + 1] == "/" else "*/", i + 2)
             end = len(text) if end < 0 else end + (0 if text[i + 1] == "/" else 2)
             for j in range(i, end):
@@ -70,17 +66,13 @@ def _blank_comments(text: str) -> str:
 
 def closing(text: str, start: int) -> int:
     """The offset just past the bracket that closes the one at ``start``; -1 if none."""
-    depth, i, quote = 0, start, ""
+    depth, i = 0, start
     while i < len(text):
         char = text[i]
-        if quote:
-            if char == "\\":
-                i += 2
-                continue
-            quote = "" if char == quote else quote
-        elif char in "'\"`":
-            quote = char
-        elif char in _OPEN:
+        if char in _QUOTES:
+            i = _string_end(text, i)
+            continue
+        if char in _OPEN:
             depth += 1
         elif char in _CLOSE:
             depth -= 1
@@ -92,21 +84,18 @@ def closing(text: str, start: int) -> int:
 
 def expression_end(text: str, start: int) -> int:
     """Where the expression from ``start`` ends: a top-level ``;`` or newline, or the end."""
-    i, quote = start, ""
+    i = start
     while i < len(text):
         char = text[i]
-        if quote:
-            i += 2 if char == "\\" else 1
-            quote = "" if char == quote else quote
+        if char in _QUOTES:
+            i = _string_end(text, i)
             continue
-        if char in "'\"`":
-            quote = char
-        elif char in _OPEN:
+        if char in _OPEN:
             i = closing(text, i)
             if i < 0:
                 return len(text)
             continue
-        elif char in ";\n":
+        if char in ";\n":
             return i
         i += 1
     return len(text)
@@ -114,19 +103,16 @@ def expression_end(text: str, start: int) -> int:
 
 def split(text: str) -> list[str]:
     """Top-level comma-separated parts of an argument list or literal body, stripped."""
-    parts, depth, quote, current = [], 0, "", []
+    parts, depth, current = [], 0, []
     i = 0
     while i < len(text):
         char = text[i]
-        if quote:
-            if char == "\\":
-                current.append(text[i : i + 2])
-                i += 2
-                continue
-            quote = "" if char == quote else quote
-        elif char in "'\"`":
-            quote = char
-        elif char in _OPEN:
+        if char in _QUOTES:
+            end = _string_end(text, i)
+            current.append(text[i:end])
+            i = end
+            continue
+        if char in _OPEN:
             depth += 1
         elif char in _CLOSE:
             depth -= 1
@@ -171,3 +157,16 @@ def call(expr: str) -> tuple[str, list[str]] | None:
     if end != len(text):
         return None
     return head[1], split(text[head.end() : end - 1])
+
+
+def _string_end(text: str, start: int) -> int:
+    """The offset just past the string literal whose quote is at ``start`` (or the end)."""
+    i = start + 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+        elif text[i] == text[start]:
+            return i + 1
+        else:
+            i += 1
+    return len(text)
