@@ -9,7 +9,7 @@ import pytest
 
 from lambdalint.discover import sam
 from lambdalint.discover.build_scripts import apply
-from lambdalint.discover.cfn_yaml import TemplateError, load_with_lines
+from lambdalint.discover.cfn_loader import TemplateError, load_with_lines
 from lambdalint.model import PackageType, Severity
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "sam-app"

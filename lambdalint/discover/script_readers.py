@@ -15,7 +15,8 @@ from pathlib import Path
 
 from lambdalint.discover import task_runners
 from lambdalint.discover.base import MAX_BYTES
-from lambdalint.discover.cfn_yaml import Template, TemplateError, load_with_lines, mapping
+from lambdalint.discover.cfn_loader import TemplateError, load_with_lines
+from lambdalint.discover.cfn_yaml import Template, mapping
 from lambdalint.discover.sam_code import sub_text
 from lambdalint.discover.serverless_yaml import Node, load
 from lambdalint.discover.shell import Shell, Step, logical_lines
