@@ -14,12 +14,12 @@ import pytest
 from wheelhouse import build_wheel
 
 from lambdalint.resolve.indexes import IndexConfig, index_config, redact_url, unreachable_note
+from lambdalint.resolve.target import choose_wheel
 from lambdalint.resolve.uv import (
     Lock,
     LockedFile,
     LockedPackage,
     ResolutionError,
-    choose_wheel,
     compile_lock,
     python_platform,
     requirement_lines,

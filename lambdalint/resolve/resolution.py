@@ -21,13 +21,12 @@ from lambdalint.resolve.cache import Cache
 from lambdalint.resolve.indexes import IndexConfig, unreachable_note
 from lambdalint.resolve.sdists import SdistFacts
 from lambdalint.resolve.set_aside import compile_setting_aside, source_only_facts
-from lambdalint.resolve.target import Target
+from lambdalint.resolve.target import Target, choose_wheel
 from lambdalint.resolve.uv import (
     Lock,
     LockedPackage,
     ResolutionError,
     UvNotFoundError,
-    choose_wheel,
     parse_pylock,
 )
 from lambdalint.resolve.wheels import WheelError, WheelFacts, wheel_facts

@@ -18,17 +18,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from packaging.tags import Tag, compatible_tags, cpython_tags
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from packaging.utils import canonicalize_name
 
 from lambdalint.resolve.indexes import IndexConfig, redact_url
+from lambdalint.resolve.target import MACHINES
 
 # The manylinux levels uv 0.13 accepts for --python-platform (it rejects any other, e.g. 2_26).
 # The target's glibc is rounded *down* to one of these: an older glibc is the safe direction
 # (AL2's 2.26 resolves as 2_17, so a manylinux_2_24-only release is not picked).
 UV_MANYLINUX_LEVELS = (17, 28, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40)
-_MACHINE = {"arm64": "aarch64", "aarch64": "aarch64", "x86_64": "x86_64"}
-_LEGACY = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
 # Host choices that must not reach uv: the index comes from IndexConfig, the Python from us.
 _HOST_ENV = ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONPATH", "UV_PYTHON", "UV_SYSTEM_PYTHON")
 _INDEX_ENV = ("UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_FIND_LINKS")
@@ -125,7 +123,7 @@ def uv_binary() -> str:
 
 def python_platform(glibc: tuple[int, int], architecture: str) -> str:
     """The ``--python-platform`` value for the target: the newest accepted level not above glibc."""
-    machine = _MACHINE.get(architecture)
+    machine = MACHINES.get(architecture)
     if machine is None:
         raise ValueError(f"unsupported architecture: {architecture!r}")
     major, minor = glibc
@@ -223,49 +221,6 @@ def parse_pylock(text: str) -> Lock:
             )
         )
     return Lock(tuple(packages))
-
-
-def choose_wheel(
-    package: LockedPackage,
-    python_version: tuple[int, int],
-    glibc: tuple[int, int],
-    architecture: str,
-) -> LockedFile | None:
-    """The wheel pip would install on the target, or None when none fits."""
-    priority = {
-        tag: rank for rank, tag in enumerate(target_tags(python_version, glibc, architecture))
-    }
-    best: tuple[int, LockedFile] | None = None
-    for wheel in package.wheels:
-        try:
-            tags = parse_wheel_filename(wheel.filename)[3]
-        except InvalidWheelFilename:
-            continue
-        ranks = [priority[tag] for tag in tags if tag in priority]
-        if ranks and (best is None or min(ranks) < best[0]):
-            best = (min(ranks), wheel)
-    return best[1] if best else None
-
-
-def target_tags(
-    python_version: tuple[int, int], glibc: tuple[int, int], architecture: str
-) -> list[Tag]:
-    """The target's supported tags, most preferred first, as the target's pip ranks them."""
-    machine = _MACHINE.get(architecture, architecture)
-    oldest = 5 if machine == "x86_64" else 17  # aarch64 wheels start at manylinux2014
-    platforms: list[str] = []
-    for minor in range(glibc[1], oldest - 1, -1):
-        platforms.append(f"manylinux_2_{minor}_{machine}")
-        if minor in _LEGACY:
-            platforms.append(f"{_LEGACY[minor]}_{machine}")
-    platforms.append(f"linux_{machine}")  # last, as pip: find-links builds (torch +cpu)
-    interpreter = f"cp{python_version[0]}{python_version[1]}"
-    # CPython before 3.8 built with pymalloc (as Lambda's were) has the ABI tag cp37m.
-    abi = f"{interpreter}m" if python_version < (3, 8) else interpreter
-    return [
-        *cpython_tags(python_version, abis=[abi], platforms=platforms),
-        *compatible_tags(python_version, interpreter=interpreter, platforms=platforms),
-    ]
 
 
 def _locked_file(entry: dict[str, Any]) -> LockedFile:
