@@ -14,10 +14,10 @@ from test_resolution_e2e import check_json, function_repo
 from wheelhouse import build_sdist, build_wheel
 
 from lambdalint.resolve.cache import Cache
-from lambdalint.resolve.extras import feature_modules
+from lambdalint.resolve.extras import feature_modules, loaded_by_name
 from lambdalint.resolve.indexes import IndexConfig
 from lambdalint.resolve.managed_layers import layer_for_arn
-from lambdalint.resolve.mapping import ModuleMap, ProvidedBy, loaded_by_name, published_contents
+from lambdalint.resolve.mapping import ModuleMap, ProvidedBy, published_contents
 from lambdalint.resolve.placeholders import placeholder
 from lambdalint.resolve.sdists import SdistError, sdist_facts
 from lambdalint.runtime.model import load_runtime
@@ -194,3 +194,37 @@ def test_published_layer_bundles_dependencies_transitively(module, kind, bundled
 def test_loaded_by_name(imported, loaded):
     """A library that loads another by name at run time makes it used."""
     assert loaded in loaded_by_name(imported)
+
+
+@pytest.fixture
+def fsspec_index(tmp_path, local_index):
+    """Fsspec and s3fs, libraries built on fsspec (one a namespace plugin), one that is not."""
+    built = tmp_path / "fsspec-dists"
+    for path in (
+        build_wheel(built, "fsspec", "2024.6.0"),
+        build_wheel(built, "s3fs", "2024.6.0", requires=["fsspec==2024.6.0"]),
+        build_wheel(built, "stacreader", "1.0.0", requires=["fsspec>=2024"]),
+        build_wheel(built, "plainlib", "1.0.0"),
+        build_wheel(built, "geo", "1.0.0", requires=["fsspec"], files={"geo/core/__init__.py": ""}),
+        build_wheel(built, "geo-sat", "1.0.0", requires=["geo"], files={"geo/sat/__init__.py": ""}),
+    ):
+        local_index.add(path)
+    return local_index
+
+
+@pytest.mark.parametrize(
+    ("code", "requirements", "unused"),
+    [
+        ("import fsspec", "fsspec\ns3fs\n", []),
+        ("import stacreader", "stacreader\ns3fs\n", []),
+        ("import plainlib", "plainlib\ns3fs\n", [2]),
+        ("import plainlib", "plainlib\nfsspec\ns3fs\n", [3]),
+        ("import s3fs", "s3fs\nstacreader\n", [2]),
+        ("from geo.sat import scene", "geo-sat\ns3fs\n", []),
+    ],
+)  # fmt: skip
+def test_a_loader_installed_by_an_imported_library_loads_by_name(
+    tmp_path, fsspec_index, code, requirements, unused
+):
+    """Fsspec brought in by an imported library loads s3fs; declared or via s3fs it does not."""
+    assert _unused(tmp_path, fsspec_index.url, code, requirements) == unused

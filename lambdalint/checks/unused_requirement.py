@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from lambdalint.checks.base import FunctionFacts, Rule
 from lambdalint.model import Finding, Severity
-from lambdalint.resolve.extras import needed_by_others
-from lambdalint.resolve.mapping import loaded_by_name
+from lambdalint.resolve.extras import loaded_by_name, needed_by_others
 from lambdalint.runtime.model import restored_by
 
 
@@ -16,7 +15,7 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     layer_code = (ref for layer in facts.modules.layer_contents for ref in layer.imports)
     imported = {ref.module for ref in (*facts.shipped_imports, *layer_code)}  # layer code too
     roots = {m.split(".", 1)[0] for m in imported}
-    loaded = loaded_by_name(roots)
+    loaded = loaded_by_name(imported, facts.resolution)
     used = {
         r.normalized
         for r in facts.requirements

@@ -85,22 +85,6 @@ def table_distributions(module: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _loaded_by_name_table() -> dict[str, frozenset[str]]:
-    """Host module -> distributions it imports by name at run time (shipped data)."""
-    hosts = _data("loaded_by_name.json")["hosts"]
-    return {
-        host: frozenset(canonicalize_name(d) for d in entry["distributions"])
-        for host, entry in hosts.items()
-    }
-
-
-def loaded_by_name(imported_roots: set[str]) -> set[str]:
-    """Distributions that the imported libraries load by name (drivers, backends, engines)."""
-    table = _loaded_by_name_table()
-    return {dist for root in imported_roots & table.keys() for dist in table[root]}
-
-
-@lru_cache(maxsize=1)
 def _modules_by_distribution() -> dict[str, list[str]]:
     """The fallback table reversed: normalized distribution -> import names."""
     reverse: dict[str, list[str]] = {}
@@ -259,6 +243,12 @@ class ModuleMap:
 
 def _indirect(resolution: Resolution | None, module: str) -> ResolvedDist | None:
     """The resolved distribution providing ``module`` when it is not a direct requirement."""
+    dist = resolved_provider(resolution, module)
+    return dist if dist is not None and not dist.direct else None
+
+
+def resolved_provider(resolution: Resolution | None, module: str) -> ResolvedDist | None:
+    """The resolved distribution providing ``module``: by its wheel's files, or by name."""
     if resolution is None:
         return None
     root = module.split(".", 1)[0]
@@ -273,7 +263,7 @@ def _indirect(resolution: Resolution | None, module: str) -> ResolvedDist | None
             ),
             None,
         )
-    return dist if dist is not None and not dist.direct else None
+    return dist
 
 
 def candidates_for(module: str) -> tuple[str, ...]:
