@@ -112,7 +112,12 @@ def test_every_rule_fires_somewhere():
     }
     # These need resolved wheels; fixtures run offline, so test_resolution_e2e proves them
     # against a local index instead.
-    needs_index = {"transitive-import", "no-compatible-wheel", "size-limit"}
+    needs_index = {
+        "transitive-import",
+        "no-compatible-wheel",
+        "size-limit",
+        "partial-sdk-vendoring",
+    }
     assert {r.slug for r in RULES} - fired == needs_index
 
 

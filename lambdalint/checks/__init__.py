@@ -8,6 +8,7 @@ from lambdalint.checks import (
     missing_dependency,
     no_compatible_wheel,
     parse_error,
+    partial_sdk_vendoring,
     removed_stdlib_module,
     requirements_not_installed,
     runtime_provided,
@@ -33,6 +34,7 @@ RULES: tuple[Rule, ...] = (
     layer_limit.RULE,
     no_compatible_wheel.RULE,
     size_limit.RULE,
+    partial_sdk_vendoring.RULE,
     misplaced_layer_layout.RULE,
     parse_error.RULE,
 )
