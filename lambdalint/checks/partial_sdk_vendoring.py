@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from packaging.utils import canonicalize_name
 
 from lambdalint.checks.base import FunctionFacts, Rule
-from lambdalint.checks.shipped_copies import SDK_SET, observed
+from lambdalint.checks.shipped_copies import observed
 from lambdalint.model import Finding, Requirement, Severity
 from lambdalint.resolve.mapping import ProvidedBy
 from lambdalint.resolve.resolution import ResolvedDist
+from lambdalint.resolve.sizes import SDK_SET
 
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:

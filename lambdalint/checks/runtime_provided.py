@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from lambdalint.checks.base import FunctionFacts, Rule
 from lambdalint.checks.shipped_copies import (
-    SDK_SET,
     bundle_fix,
     cost,
     layer_copies,
@@ -15,6 +14,7 @@ from lambdalint.checks.shipped_copies import (
     version_fix,
 )
 from lambdalint.model import Finding, Severity
+from lambdalint.resolve.sizes import SDK_SET
 
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:

@@ -10,11 +10,9 @@ from collections.abc import Iterator
 
 from lambdalint.checks.base import FunctionFacts, Rule
 from lambdalint.model import Finding, Requirement
-from lambdalint.resolve.sizes import mib
+from lambdalint.resolve.sizes import SDK_SET, mib
 from lambdalint.runtime.model import Preinstalled
 from lambdalint.versions import satisfies
-
-SDK_SET = ("boto3", "botocore", "s3transfer")
 
 
 def layer_copies(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:

@@ -6,6 +6,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from lambdalint.checks import misplaced_layer_layout, partial_sdk_vendoring
+from lambdalint.checks import size_limit as size_limit_rule
 from lambdalint.inspect.facts import ArtifactFacts, ShippedDist
 from lambdalint.inspect.rule import ArtifactRule
 from lambdalint.model import Finding, Severity
@@ -47,9 +49,9 @@ def shadowed(rule: ArtifactRule, facts: ArtifactFacts) -> Iterator[Finding]:
 def partial_sdk(rule: ArtifactRule, facts: ArtifactFacts) -> Iterator[Finding]:
     """Some but not all of boto3, botocore and s3transfer: a mixed pair at run time."""
     shipped = {d.normalized: d for d in _own_dists(facts) if d.normalized in SDK_SET}
-    if not shipped or set(shipped) == SDK_SET:
+    if not shipped or set(shipped) == set(SDK_SET):
         return
-    missing = sorted(SDK_SET - set(shipped))
+    missing = [name for name in SDK_SET if name not in shipped]
     names = ", ".join(f"{d.name} {d.version or ''}".strip() for d in shipped.values())
     first = min(shipped.values(), key=lambda d: d.info_path)
     yield rule.finding(
@@ -154,13 +156,7 @@ def size_limit(rule: ArtifactRule, facts: ArtifactFacts) -> Iterator[Finding]:
         )
 
 
-SIZE_LIMIT = ArtifactRule(
-    slug="size-limit",
-    code="LL403",
-    severity=Severity.ERROR,
-    summary="Zipped or unzipped package size, with layers, over Lambda's limits.",
-    check=size_limit,
-)
+SIZE_LIMIT = ArtifactRule.twin_of(size_limit_rule.RULE, size_limit)
 SHADOWED_RUNTIME_PACKAGE = ArtifactRule(
     slug="shadowed-runtime-package",
     code="LL407",
@@ -168,20 +164,8 @@ SHADOWED_RUNTIME_PACKAGE = ArtifactRule(
     summary="The artifact ships a distribution the runtime already has; the shipped copy wins.",
     check=shadowed,
 )
-PARTIAL_SDK_VENDORING = ArtifactRule(
-    slug="partial-sdk-vendoring",
-    code="LL408",
-    severity=Severity.WARNING,
-    summary="The artifact ships some but not all of boto3, botocore and s3transfer.",
-    check=partial_sdk,
-)
-MISPLACED_LAYER_LAYOUT = ArtifactRule(
-    slug="misplaced-layer-layout",
-    code="LL409",
-    severity=Severity.ERROR,
-    summary="Packages under python/ in a function zip, or a layer zip without python/.",
-    check=misplaced_layout,
-)
+PARTIAL_SDK_VENDORING = ArtifactRule.twin_of(partial_sdk_vendoring.RULE, partial_sdk)
+MISPLACED_LAYER_LAYOUT = ArtifactRule.twin_of(misplaced_layer_layout.RULE, misplaced_layout)
 STALE_BYTECODE = ArtifactRule(
     slug="stale-bytecode",
     code="LL410",

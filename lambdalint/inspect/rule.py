@@ -18,6 +18,17 @@ class ArtifactRule(RuleInfo):
 
     check: ArtifactCheck
 
+    @classmethod
+    def twin_of(cls, rule: RuleInfo, check: ArtifactCheck) -> ArtifactRule:
+        """The artifact side of a rule ``check`` also infers from source: one identity for both."""
+        return cls(
+            slug=rule.slug,
+            code=rule.code,
+            severity=rule.severity,
+            summary=rule.summary,
+            check=check,
+        )
+
     def run(self, facts: ArtifactFacts) -> list[Finding]:
         """The findings of this rule for one artifact."""
         return list(self.check(self, facts))

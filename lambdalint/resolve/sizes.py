@@ -25,7 +25,7 @@ MiB = 1024 * 1024
 ZIPPED_UPLOAD_LIMIT = 50 * MiB
 UNZIPPED_LIMIT = 250 * MiB
 CONSOLE_EDIT_LIMIT = 3 * MiB
-SDK_SET = frozenset({"boto3", "botocore", "s3transfer"})
+SDK_SET = ("boto3", "botocore", "s3transfer")  # the AWS SDK, in the order messages name it
 _SKIPPED_DIRS = frozenset({"__pycache__", ".git", ".venv", "venv", "node_modules"})
 _COMPRESS_BELOW = 8 * MiB
 
