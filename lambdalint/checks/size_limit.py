@@ -8,6 +8,10 @@ from lambdalint.checks.base import FunctionFacts, Rule
 from lambdalint.model import Finding, PackageType, Severity
 from lambdalint.resolve.sizes import UNZIPPED_LIMIT, ZIPPED_UPLOAD_LIMIT, estimate, mib
 
+# The fixes when a package is over a limit, estimated here or measured by inspect.
+OVER_UNZIPPED_FIX = "Ship it as a container image (up to 10 GiB), or drop dependencies."
+OVER_UPLOAD_FIX = "Upload the package through S3, or move the dependencies into a layer."
+
 
 def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
     """Compare the estimated zip with the 250 MiB unzipped and 50 MiB upload limits."""
@@ -25,7 +29,7 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             f"the package unzips to about {mib(size.unzipped)} (code {mib(size.code_unzipped)}, "
             f"dependencies {mib(size.deps_unzipped)}, layers {mib(size.layers_unzipped)}), over "
             f"Lambda's {mib(UNZIPPED_LIMIT)} limit: deploying fails",
-            "Ship it as a container image (up to 10 GiB), or drop dependencies.",
+            OVER_UNZIPPED_FIX,
         )
     elif size.zipped > ZIPPED_UPLOAD_LIMIT:
         yield rule.finding(
@@ -33,7 +37,7 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
             facts.anchor,
             f"the zip is about {mib(size.zipped)}, over the {mib(ZIPPED_UPLOAD_LIMIT)} limit "
             "for a direct upload",
-            "Upload the package through S3, or move the dependencies into a layer.",
+            OVER_UPLOAD_FIX,
             Severity.WARNING,
         )
 

@@ -143,7 +143,7 @@ def size_limit(rule: ArtifactRule, facts: ArtifactFacts) -> Iterator[Finding]:
             "",
             f"the {'layer' if facts.layer else 'package'} unzips to {mib(unzipped)}, over "
             f"Lambda's {mib(UNZIPPED_LIMIT)} limit (function and layers together): deploying fails",
-            "Ship it as a container image (up to 10 GiB), or drop dependencies.",
+            size_limit_rule.OVER_UNZIPPED_FIX,
         )
     elif facts.zipped_bytes is not None and facts.zipped_bytes > ZIPPED_UPLOAD_LIMIT:
         yield rule.finding(
@@ -151,7 +151,7 @@ def size_limit(rule: ArtifactRule, facts: ArtifactFacts) -> Iterator[Finding]:
             "",
             f"the zip is {mib(facts.zipped_bytes)}, over the {mib(ZIPPED_UPLOAD_LIMIT)} limit "
             "for a direct upload",
-            "Upload the package through S3, or move the dependencies into a layer.",
+            size_limit_rule.OVER_UPLOAD_FIX,
             Severity.WARNING,
         )
 
