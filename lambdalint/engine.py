@@ -253,6 +253,7 @@ def analyse(
         unknown_layers=unknown,
         built_elsewhere=tuple(key for key in unknown if not key.startswith("arn:")),
         package_imports=package_imports,
+        handler_missing=entry == "",
         resolution=resolution,
     )
     findings = [f for rule in rules for f in rule.run(facts)]

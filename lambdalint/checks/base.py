@@ -42,6 +42,7 @@ class FunctionFacts:
     unknown_layers: tuple[str, ...] = ()
     built_elsewhere: tuple[str, ...] = ()  # unknown layers of the repository itself (not ARNs)
     package_imports: tuple[ImportRef, ...] | None = None
+    handler_missing: bool = False  # the handler module is not in the package: nothing loads
     resolution: Resolution | None = None
 
     @property

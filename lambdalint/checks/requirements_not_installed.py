@@ -73,9 +73,7 @@ def check(rule: Rule, facts: FunctionFacts) -> Iterator[Finding]:
 
 def _imported(facts: FunctionFacts) -> set[str]:
     """Declared requirements the loaded code imports (the whole package if the handler is gone)."""
-    module = facts.function.handler_module()
-    gone = facts.function.handler_known and module not in facts.code.definitions
-    refs = facts.shipped_imports if gone and module else facts.code.imports
+    refs = facts.shipped_imports if facts.handler_missing else facts.code.imports
     found = (facts.modules.requirement_for(ref.module) for ref in refs)
     return {requirement.normalized for requirement in found if requirement is not None}
 
